@@ -11,110 +11,109 @@ const POLY_HI = Number(POLY >> 32n);
 const POLY_LO = Number(POLY & 0xffffffffn);
 const MASK64 = 0xffffffffffffffffn;
 
-// Slicing-by-16: table k maps a byte to its contribution after k further zero bytes.
-const SLICES = 16;
-const TABLE_LO = new Uint32Array(SLICES * 256);
-const TABLE_HI = new Uint32Array(SLICES * 256);
+// Slicing-by-8 (the same scheme as the C reference implementations): table k maps a byte to its
+// contribution after k further bytes, so eight table lookups advance the CRC by eight bytes.
+// Each 64-bit entry is stored as two 32-bit halves in separate tables. Sixteen slices and
+// several interleaved lanes measured no faster in V8 on 64 MiB.
+const SLICES = 8;
 
-for (let n = 0; n < 256; n++) {
-  let lo = n;
-  let hi = 0;
-  for (let bit = 0; bit < 8; bit++) {
-    const odd = lo & 1;
-    lo = ((lo >>> 1) | (hi << 31)) >>> 0;
-    hi >>>= 1;
-    if (odd) {
-      lo = (lo ^ POLY_LO) >>> 0;
-      hi = (hi ^ POLY_HI) >>> 0;
+function buildTables(): [Int32Array, Int32Array] {
+  const lows = new Int32Array(SLICES * 256);
+  const highs = new Int32Array(SLICES * 256);
+  for (let n = 0; n < 256; n++) {
+    let lo = n;
+    let hi = 0;
+    for (let bit = 0; bit < 8; bit++) {
+      const odd = lo & 1;
+      lo = (lo >>> 1) | (hi << 31);
+      hi >>>= 1;
+      if (odd) {
+        lo ^= POLY_LO;
+        hi ^= POLY_HI;
+      }
+    }
+    lows[n] = lo;
+    highs[n] = hi;
+  }
+  for (let k = 1; k < SLICES; k++) {
+    for (let n = 0; n < 256; n++) {
+      const lo = lows[(k - 1) * 256 + n]!;
+      const hi = highs[(k - 1) * 256 + n]!;
+      const t = lo & 0xff;
+      lows[k * 256 + n] = ((lo >>> 8) | (hi << 24)) ^ lows[t]!;
+      highs[k * 256 + n] = (hi >>> 8) ^ highs[t]!;
     }
   }
-  TABLE_LO[n] = lo;
-  TABLE_HI[n] = hi;
-}
-for (let k = 1; k < SLICES; k++) {
-  for (let n = 0; n < 256; n++) {
-    const lo = TABLE_LO[(k - 1) * 256 + n]!;
-    const hi = TABLE_HI[(k - 1) * 256 + n]!;
-    const t = lo & 0xff;
-    TABLE_LO[k * 256 + n] = (((lo >>> 8) | (hi << 24)) ^ TABLE_LO[t]!) >>> 0;
-    TABLE_HI[k * 256 + n] = ((hi >>> 8) ^ TABLE_HI[t]!) >>> 0;
-  }
+  return [lows, highs];
 }
 
-/** Advances the inverted CRC `[hi, lo]` over `data`; returns the new halves. */
-function update(hi0: number, lo0: number, data: Uint8Array): [number, number] {
+const [TABLE_LO, TABLE_HI] = /* @__PURE__ */ buildTables();
+const LITTLE_ENDIAN = /* @__PURE__ */ new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+// The running CRC halves, shared by the helpers below instead of allocating a pair per call.
+let crcHi = 0;
+let crcLo = 0;
+
+function updateBytes(data: Uint8Array, from: number, to: number): void {
   const TL = TABLE_LO;
   const TH = TABLE_HI;
-  let hi = hi0;
-  let lo = lo0;
-  let i = 0;
-  const end16 = data.length - (data.length % 16);
-
-  for (; i < end16; i += 16) {
-    const a = lo ^ (data[i]! | (data[i + 1]! << 8) | (data[i + 2]! << 16) | (data[i + 3]! << 24));
-    const b =
-      hi ^ (data[i + 4]! | (data[i + 5]! << 8) | (data[i + 6]! << 16) | (data[i + 7]! << 24));
-    const c = data[i + 8]! | (data[i + 9]! << 8) | (data[i + 10]! << 16) | (data[i + 11]! << 24);
-    const d = data[i + 12]! | (data[i + 13]! << 8) | (data[i + 14]! << 16) | (data[i + 15]! << 24);
-    const i0 = 15 * 256 + (a & 0xff);
-    const i1 = 14 * 256 + ((a >>> 8) & 0xff);
-    const i2 = 13 * 256 + ((a >>> 16) & 0xff);
-    const i3 = 12 * 256 + (a >>> 24);
-    const i4 = 11 * 256 + (b & 0xff);
-    const i5 = 10 * 256 + ((b >>> 8) & 0xff);
-    const i6 = 9 * 256 + ((b >>> 16) & 0xff);
-    const i7 = 8 * 256 + (b >>> 24);
-    const i8 = 7 * 256 + (c & 0xff);
-    const i9 = 6 * 256 + ((c >>> 8) & 0xff);
-    const i10 = 5 * 256 + ((c >>> 16) & 0xff);
-    const i11 = 4 * 256 + (c >>> 24);
-    const i12 = 3 * 256 + (d & 0xff);
-    const i13 = 2 * 256 + ((d >>> 8) & 0xff);
-    const i14 = 256 + ((d >>> 16) & 0xff);
-    const i15 = d >>> 24;
-    lo =
-      TL[i0]! ^
-      TL[i1]! ^
-      TL[i2]! ^
-      TL[i3]! ^
-      TL[i4]! ^
-      TL[i5]! ^
-      TL[i6]! ^
-      TL[i7]! ^
-      TL[i8]! ^
-      TL[i9]! ^
-      TL[i10]! ^
-      TL[i11]! ^
-      TL[i12]! ^
-      TL[i13]! ^
-      TL[i14]! ^
-      TL[i15]!;
-    hi =
-      TH[i0]! ^
-      TH[i1]! ^
-      TH[i2]! ^
-      TH[i3]! ^
-      TH[i4]! ^
-      TH[i5]! ^
-      TH[i6]! ^
-      TH[i7]! ^
-      TH[i8]! ^
-      TH[i9]! ^
-      TH[i10]! ^
-      TH[i11]! ^
-      TH[i12]! ^
-      TH[i13]! ^
-      TH[i14]! ^
-      TH[i15]!;
-  }
-
-  for (; i < data.length; i++) {
+  let hi = crcHi;
+  let lo = crcLo;
+  for (let i = from; i < to; i++) {
     const t = (lo ^ data[i]!) & 0xff;
     lo = ((lo >>> 8) | (hi << 24)) ^ TL[t]!;
     hi = (hi >>> 8) ^ TH[t]!;
   }
-  return [hi >>> 0, lo >>> 0];
+  crcHi = hi;
+  crcLo = lo;
 }
+
+/** Eight bytes per step, read as two little-endian 32-bit words. */
+function updateWords(words: Int32Array): void {
+  const TL = TABLE_LO;
+  const TH = TABLE_HI;
+  let hi = crcHi;
+  let lo = crcLo;
+  const n = words.length;
+  for (let w = 0; w < n; w += 2) {
+    const a = lo ^ words[w]!;
+    const b = hi ^ words[w + 1]!;
+    const i0 = 1792 + (a & 255);
+    const i1 = 1536 + ((a >>> 8) & 255);
+    const i2 = 1280 + ((a >>> 16) & 255);
+    const i3 = 1024 + (a >>> 24);
+    const i4 = 768 + (b & 255);
+    const i5 = 512 + ((b >>> 8) & 255);
+    const i6 = 256 + ((b >>> 16) & 255);
+    const i7 = b >>> 24;
+    lo = TL[i0]! ^ TL[i1]! ^ TL[i2]! ^ TL[i3]! ^ TL[i4]! ^ TL[i5]! ^ TL[i6]! ^ TL[i7]!;
+    hi = TH[i0]! ^ TH[i1]! ^ TH[i2]! ^ TH[i3]! ^ TH[i4]! ^ TH[i5]! ^ TH[i6]! ^ TH[i7]!;
+  }
+  crcHi = hi;
+  crcLo = lo;
+}
+
+/** Below this many bytes, creating a word view costs more than it saves. */
+const WORD_PATH_MIN = 64;
+
+/** Advances the inverted CRC `[hi, lo]` (as int32) over `data`, leaving it in crcHi/crcLo. */
+function update(hi: number, lo: number, data: Uint8Array): void {
+  crcHi = hi;
+  crcLo = lo;
+  if (!LITTLE_ENDIAN || data.length < WORD_PATH_MIN) {
+    updateBytes(data, 0, data.length);
+    return;
+  }
+
+  const head = (4 - (data.byteOffset & 3)) & 3;
+  updateBytes(data, 0, head);
+  const wordCount = ((data.length - head) >>> 3) << 1;
+  updateWords(new Int32Array(data.buffer, data.byteOffset + head, wordCount));
+  updateBytes(data, head + wordCount * 4, data.length);
+}
+
+const toBigint = (hi: number, lo: number): bigint =>
+  ((BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0)) ^ MASK64;
 
 function checkCrc(value: unknown, name: string): bigint {
   if (typeof value !== 'bigint' || value < 0n || value > MASK64) {
@@ -134,8 +133,8 @@ function checkCrc(value: unknown, name: string): bigint {
 export function crc64(data: Uint8Array, previous = 0n): bigint {
   checkBytes(data, 'data');
   const inverted = checkCrc(previous, 'previous') ^ MASK64;
-  const [hi, lo] = update(Number(inverted >> 32n), Number(inverted & 0xffffffffn), data);
-  return ((BigInt(hi) << 32n) | BigInt(lo)) ^ MASK64;
+  update(Number(inverted >> 32n) | 0, Number(inverted & 0xffffffffn) | 0, data);
+  return toBigint(crcHi, crcLo);
 }
 
 // GF(2) polynomials modulo the CRC polynomial, bit-reflected: x^0 is the top bit. This is the
@@ -156,8 +155,12 @@ function multiplyModP(a: bigint, b: bigint): bigint {
 }
 
 // X2N[k] = x^(2^k) mod P.
-const X2N: bigint[] = [X0 >> 1n];
-for (let k = 1; k < 64; k++) X2N.push(multiplyModP(X2N[k - 1]!, X2N[k - 1]!));
+function buildPowers(): bigint[] {
+  const powers = [X0 >> 1n];
+  for (let k = 1; k < 64; k++) powers.push(multiplyModP(powers[k - 1]!, powers[k - 1]!));
+  return powers;
+}
+const X2N = /* @__PURE__ */ buildPowers();
 
 /** x^(8 * bytes) mod P: the operator that shifts a CRC over `bytes` zero bytes. */
 function shiftOperator(bytes: bigint): bigint {
@@ -218,8 +221,8 @@ export function crc64FromString(text: string): bigint {
  * headers['x-oss-hash-crc64ecma'] === crc.toString();
  */
 export class Crc64 {
-  #hi = 0xffffffff;
-  #lo = 0xffffffff;
+  #hi = -1;
+  #lo = -1;
   #length = 0;
 
   /** Bytes seen so far. */
@@ -230,14 +233,16 @@ export class Crc64 {
   /** Feeds the next chunk. */
   update(chunk: Uint8Array): this {
     checkBytes(chunk, 'chunk');
-    [this.#hi, this.#lo] = update(this.#hi, this.#lo, chunk);
+    update(this.#hi, this.#lo, chunk);
+    this.#hi = crcHi;
+    this.#lo = crcLo;
     this.#length += chunk.length;
     return this;
   }
 
   /** The CRC-64 of everything fed so far; feeding may continue afterwards. */
   digest(): bigint {
-    return ((BigInt(this.#hi) << 32n) | BigInt(this.#lo)) ^ MASK64;
+    return toBigint(this.#hi, this.#lo);
   }
 
   /** The decimal form, as in `x-oss-hash-crc64ecma`. */
