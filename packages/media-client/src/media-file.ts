@@ -11,6 +11,7 @@
 import { crc64 } from '@oss-media/oss-sign';
 import {
   AbortError,
+  AccessDeniedError,
   CrcMismatchError,
   FileModeError,
   InvalidRangeError,
@@ -43,6 +44,8 @@ import { type AppendSource, chunksOf, piecesOf, skipBytes } from './sources.js';
  * - `aw`: truncate (delete), then append.
  */
 export type OpenMode = 'r' | 'w' | 'a' | 'aw';
+
+const EMPTY = new Uint8Array(0);
 
 const MODES: ReadonlySet<string> = new Set(['r', 'w', 'a', 'aw']);
 
@@ -120,6 +123,8 @@ export class MediaFile {
   /** A divergence or CRC mismatch: the file refuses further writes. */
   #failure: OssClientError | undefined;
   #closed = false;
+  /** HEAD was refused (a write-only token): learn the state from zero-byte appends. */
+  #headDenied = false;
   #queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
@@ -161,7 +166,7 @@ export class MediaFile {
     const file = new MediaFile(context, bucket, key, mode, options);
     // Fetches credentials now, so a callback runs at open as the C SDK's did.
     await context.requester.auth.current();
-    if (mode === 'a') await file.#adoptServerState(await file.#headOrMissing());
+    if (mode === 'a') file.#commit(await file.#appendState());
     if (mode === 'aw') {
       await deleteObject(context.requester, bucket, key, file.#signal());
       file.#length = 0;
@@ -380,7 +385,7 @@ export class MediaFile {
     signal: AbortSignal | undefined,
   ): Promise<AsyncIterable<Uint8Array>> {
     await this.#settlePending(signal);
-    await this.#adoptServerState(await this.#headOrMissing());
+    this.#commit(await this.#appendState(signal));
     const held = { length: this.#length ?? 0, crc: this.#crc };
     let overlapCrc = 0n;
     const file = this;
@@ -505,8 +510,7 @@ export class MediaFile {
     signal: AbortSignal | undefined,
   ): Promise<'applied' | 'not-applied'> {
     const { requester } = this.#context;
-    const stat = await headObject(requester, this.bucket, this.key, signalOf(signal));
-    const server = { length: stat.nextAppendPosition ?? stat.length, crc: stat.crc64 };
+    const server = await this.#appendState(signal);
     requester.core.stats.reconciliations += 1;
 
     if (lostAnswer && sameState(server, after)) {
@@ -527,11 +531,7 @@ export class MediaFile {
     const pending = this.#pending;
     if (pending === undefined) return;
     const { requester } = this.#context;
-    const stat = await this.#headOrMissing(signal);
-    const server = {
-      length: stat?.nextAppendPosition ?? stat?.length ?? 0,
-      crc: stat?.crc64 ?? 0n,
-    };
+    const server = await this.#appendState(signal);
     requester.core.stats.reconciliations += 1;
     this.#pending = undefined;
 
@@ -611,27 +611,55 @@ export class MediaFile {
     return error;
   }
 
-  /** HEAD, with a missing object as `undefined`. */
-  async #headOrMissing(signal?: AbortSignal): Promise<ObjectStat | undefined> {
-    try {
-      return await headObject(
-        this.#context.requester,
-        this.bucket,
-        this.key,
-        signalOf(signal ?? this.#options.signal),
-      );
-    } catch (error) {
-      if (error instanceof NotFoundError && error.code !== 'NoSuchBucket') return undefined;
-      throw error;
+  /**
+   * The object's length and CRC-64 as the service holds them (zero for a missing object).
+   * HEAD needs read permission; a write-only token (an STS policy of mode `a`) learns them from
+   * zero-byte appends instead, which change nothing but answer with both (and create an empty
+   * appendable object when none exists).
+   *
+   * @throws {ObjectNotAppendableError} the object is Normal or Multipart.
+   */
+  async #appendState(signal?: AbortSignal): Promise<AppendState> {
+    const options = signalOf(signal ?? this.#options.signal);
+    if (!this.#headDenied) {
+      try {
+        const stat = await headObject(this.#context.requester, this.bucket, this.key, options);
+        return this.#stateOf(stat);
+      } catch (error) {
+        if (error instanceof NotFoundError && error.code !== 'NoSuchBucket') {
+          return { length: 0, crc: 0n };
+        }
+        if (!(error instanceof AccessDeniedError)) throw error;
+        this.#headDenied = true;
+      }
+    }
+    return this.#probeByEmptyAppend(options);
+  }
+
+  async #probeByEmptyAppend(options: { signal?: AbortSignal }): Promise<AppendState> {
+    let position = this.#position;
+    for (let probe = 1; ; probe += 1) {
+      try {
+        const result = await appendObject(
+          this.#context.requester,
+          this.bucket,
+          this.key,
+          position,
+          EMPTY,
+          options,
+        );
+        if (result.crc64 === undefined) throw this.#noCrc('AppendObject');
+        return { length: result.nextPosition, crc: result.crc64 };
+      } catch (error) {
+        // The length moved between two probes (another writer): follow it a few times.
+        const next = error instanceof PositionMismatchError ? error.nextPosition : undefined;
+        if (next === undefined || probe >= 3) throw error;
+        position = next;
+      }
     }
   }
 
-  /** Continues from the object the service holds (mode `a` open, resume). */
-  async #adoptServerState(stat: ObjectStat | undefined): Promise<void> {
-    if (stat === undefined) {
-      this.#commit({ length: 0, crc: 0n });
-      return;
-    }
+  #stateOf(stat: ObjectStat): AppendState {
     if (stat.type !== 'Appendable') {
       throw new ObjectNotAppendableError(
         'ObjectNotAppendable',
@@ -639,14 +667,16 @@ export class MediaFile {
         { bucket: this.bucket, key: this.key, method: 'HEAD' },
       );
     }
-    if (stat.crc64 === undefined) {
-      throw new InvalidResponseError(
-        'InvalidResponse',
-        `${this.bucket}/${this.key}: HEAD reported no x-oss-hash-crc64ecma to continue from`,
-        { bucket: this.bucket, key: this.key, method: 'HEAD' },
-      );
-    }
-    this.#commit({ length: stat.nextAppendPosition ?? stat.length, crc: stat.crc64 });
+    if (stat.crc64 === undefined) throw this.#noCrc('HEAD');
+    return { length: stat.nextAppendPosition ?? stat.length, crc: stat.crc64 };
+  }
+
+  #noCrc(method: string): InvalidResponseError {
+    return new InvalidResponseError(
+      'InvalidResponse',
+      `${this.bucket}/${this.key}: ${method} reported no x-oss-hash-crc64ecma to continue from`,
+      { bucket: this.bucket, key: this.key, method },
+    );
   }
 
   #writeOptions() {

@@ -153,7 +153,8 @@ export async function appendObject(
     query: { append: null, position: String(position) },
     headers: writeHeaders(options),
     body,
-    retry: 'never',
+    // An empty append changes nothing, so repeating it is harmless.
+    retry: body.byteLength === 0 ? 'safe' : 'never',
     ...signalOf(options),
   });
   const next = response.headers['x-oss-next-append-position'];
