@@ -161,12 +161,23 @@ export function checkDate(date: unknown, name: string): Date {
   return date;
 }
 
-/** The value of header `name` (lower-case) in a record whose names may have any case. */
+/**
+ * The value of header `name` (lower-case) in a record whose names may have any case. When a
+ * record spells one name twice, the later entry wins, as it does in the canonical forms.
+ */
 export function headerValue(headers: Record<string, string>, name: string): string | undefined {
-  const direct = headers[name];
-  if (direct !== undefined) return direct;
-  for (const k in headers) if (k.toLowerCase() === name) return headers[k];
-  return undefined;
+  let value: string | undefined;
+  for (const k in headers) if (k === name || k.toLowerCase() === name) value = headers[k];
+  return value;
+}
+
+/** `name:value\n` lines, sorted by name; the later of two spellings of one name wins. */
+function headerBlock(selected: Map<string, string>): string {
+  if (selected.size === 0) return '';
+  const names = [...selected.keys()].sort();
+  let out = '';
+  for (const k of names) out += `${k}:${selected.get(k)}\n`;
+  return out;
 }
 
 /**
@@ -179,17 +190,12 @@ export function headerValue(headers: Record<string, string>, name: string): stri
  */
 export function canonicalizedOssHeaders(headers: Record<string, string>): string {
   checkHeaders(headers);
-  const entries: [string, string][] = [];
+  const selected = new Map<string, string>();
   for (const k in headers) {
     const lower = k.toLowerCase();
-    if (lower.startsWith('x-oss-')) entries.push([lower, headers[k]!.trim()]);
+    if (lower.startsWith('x-oss-')) selected.set(lower, headers[k]!.trim());
   }
-  if (entries.length === 0) return '';
-  entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-
-  let out = '';
-  for (const [k, v] of entries) out += `${k}:${v}\n`;
-  return out;
+  return headerBlock(selected);
 }
 
 /**
@@ -289,16 +295,12 @@ export function canonicalHeadersV4(
 ): string {
   checkHeaders(headers);
   const extra = new Set(additionalHeaders.map((h) => h.toLowerCase()));
-  const entries: [string, string][] = [];
+  const selected = new Map<string, string>();
   for (const k in headers) {
     const lower = k.toLowerCase();
-    if (isDefaultSignedV4(lower) || extra.has(lower)) entries.push([lower, headers[k]!.trim()]);
+    if (isDefaultSignedV4(lower) || extra.has(lower)) selected.set(lower, headers[k]!.trim());
   }
-  entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-
-  let out = '';
-  for (const [k, v] of entries) out += `${k}:${v}\n`;
-  return out;
+  return headerBlock(selected);
 }
 
 /**

@@ -33,8 +33,11 @@ export function checkExpires(expires: unknown, max: number): number {
   return expires;
 }
 
-/** `scheme://host/path` of an object, the key percent-encoded with `/` kept. */
-export function objectUrl(options: PresignOptions): URL {
+/**
+ * `scheme://host/path` of an object, the key percent-encoded with `/` kept. Built as a string:
+ * passing it through `new URL()` would drop `.` and `..` segments of a key.
+ */
+export function objectUrl(options: PresignOptions): string {
   const { endpoint, bucket, key, pathStyle } = options;
   let base: URL;
   try {
@@ -48,8 +51,13 @@ export function objectUrl(options: PresignOptions): URL {
   if (typeof key !== 'string') throw new TypeError(`key must be a string, got ${describe(key)}`);
 
   const path = `/${uriEncode(key, true)}`;
-  if (pathStyle) return new URL(`${base.protocol}//${base.host}/${uriEncode(bucket, true)}${path}`);
-  return new URL(`${base.protocol}//${bucket}.${base.host}${path}`);
+  if (pathStyle) return `${base.protocol}//${base.host}/${uriEncode(bucket, true)}${path}`;
+  return `${base.protocol}//${bucket}.${base.host}${path}`;
+}
+
+/** The host (with port) an object URL from {@link objectUrl} is sent to. */
+export function urlHost(url: string): string {
+  return url.slice(url.indexOf('//') + 2).split('/', 1)[0]!;
 }
 
 /** `k=v&...` with both sides percent-encoded; a bare `k` for an empty value. */
@@ -61,10 +69,7 @@ export function formatQuery(entries: [string, string][]): string {
     .join('&');
 }
 
-/**
- * Joins an origin+path and an encoded query. The path is kept as built: `new URL()` would
- * collapse nothing here, but a string keeps `//` in keys beyond doubt.
- */
-export function withQuery(url: URL, query: string): string {
-  return `${url.origin}${url.pathname}${query === '' ? '' : `?${query}`}`;
+/** Appends an encoded query to an object URL. */
+export function withQuery(url: string, query: string): string {
+  return query === '' ? url : `${url}?${query}`;
 }

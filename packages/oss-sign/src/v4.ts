@@ -18,6 +18,7 @@ import {
   formatQuery,
   objectUrl,
   type PresignOptions,
+  urlHost,
   withQuery,
 } from './presign-common.js';
 import { setHeader } from './v1-header.js';
@@ -192,7 +193,7 @@ export function presignUrlV4(h: HashBackend, options: PresignV4Options): string 
   const url = objectUrl(options);
   const headers = { ...checkHeaders(options.headers, 'options.headers') };
   const wantsHost = options.additionalHeaders?.some((name) => name.toLowerCase() === 'host');
-  if (wantsHost && headerValue(headers, 'host') === undefined) headers.host = url.host;
+  if (wantsHost && headerValue(headers, 'host') === undefined) headers.host = urlHost(url);
 
   const isoDate = isoDateV4(now);
   const day = isoDate.slice(0, 8);
