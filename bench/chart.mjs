@@ -59,7 +59,9 @@ export function lineChart(spec) {
     const points = s.points.map(([x, y]) => `${px(x).toFixed(1)},${py(y).toFixed(1)}`).join(' ');
     parts.push(`<polyline fill="none" stroke="${color}" stroke-width="2" points="${points}"/>`);
     for (const [x, y] of s.points) {
-      parts.push(`<circle cx="${px(x).toFixed(1)}" cy="${py(y).toFixed(1)}" r="3" fill="${color}"/>`);
+      parts.push(
+        `<circle cx="${px(x).toFixed(1)}" cy="${py(y).toFixed(1)}" r="3" fill="${color}"/>`,
+      );
     }
     parts.push(
       `<text x="${MARGIN.left + 10}" y="${MARGIN.top + 14 * (i + 1)}" fill="${color}">` +

@@ -3,7 +3,7 @@
 // Ratios against references measured in the same run lead every table: absolute numbers on a
 // shared machine move from run to run, ratios much less.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -120,7 +120,11 @@ function renderGrowth(curves) {
       series: curve.series,
     });
     writeFileSync(join(chartDir, file), svg);
-    lines.push(`### ${curve.title}`, '', `Target: ${curve.target} — **${curve.pass ? 'PASS' : 'FAIL'}**`);
+    lines.push(
+      `### ${curve.title}`,
+      '',
+      `Target: ${curve.target} — **${curve.pass ? 'PASS' : 'FAIL'}**`,
+    );
     if (curve.verdict) lines.push('', curve.verdict);
     lines.push('', `![${curve.title}](bench/charts/${file})`, '');
     const header = [curve.xLabel, ...curve.series.map((s) => s.name)];
@@ -144,7 +148,11 @@ function renderGrowth(curves) {
 function machineLines() {
   const cpus = os.cpus();
   const version = (name) => {
-    for (const base of [root, join(root, 'packages', 'mock-oss'), join(root, 'packages', 'oss-sign')]) {
+    for (const base of [
+      root,
+      join(root, 'packages', 'mock-oss'),
+      join(root, 'packages', 'oss-sign'),
+    ]) {
       const file = join(base, 'node_modules', name, 'package.json');
       if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')).version;
     }
