@@ -30,7 +30,7 @@ export function lineChart(spec) {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" ` +
       `viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="sans-serif" font-size="12">`,
     `<rect width="100%" height="100%" fill="white"/>`,
-    `<text x="${WIDTH / 2}" y="22" text-anchor="middle" font-size="15">${escape(spec.title)}</text>`,
+    `<text x="${WIDTH / 2}" y="22" text-anchor="middle" font-size="15">${escapeXml(spec.title)}</text>`,
   ];
 
   for (let i = 0; i <= 4; i++) {
@@ -45,13 +45,13 @@ export function lineChart(spec) {
   for (const x of ticks) {
     parts.push(
       `<text x="${px(x)}" y="${HEIGHT - MARGIN.bottom + 16}" text-anchor="middle">` +
-        `${escape(formatX(x))}</text>`,
+        `${escapeXml(formatX(x))}</text>`,
     );
   }
   parts.push(
-    `<text x="${WIDTH / 2}" y="${HEIGHT - 10}" text-anchor="middle">${escape(spec.xLabel)}</text>`,
+    `<text x="${WIDTH / 2}" y="${HEIGHT - 10}" text-anchor="middle">${escapeXml(spec.xLabel)}</text>`,
     `<text transform="translate(16 ${HEIGHT / 2}) rotate(-90)" text-anchor="middle">` +
-      `${escape(spec.yLabel)}</text>`,
+      `${escapeXml(spec.yLabel)}</text>`,
   );
 
   spec.series.forEach((s, i) => {
@@ -65,7 +65,7 @@ export function lineChart(spec) {
     }
     parts.push(
       `<text x="${MARGIN.left + 10}" y="${MARGIN.top + 14 * (i + 1)}" fill="${color}">` +
-        `${escape(s.name)}</text>`,
+        `${escapeXml(s.name)}</text>`,
     );
   });
 
@@ -86,6 +86,6 @@ function round(value) {
   return value >= 100 ? value.toFixed(0) : value >= 1 ? value.toFixed(1) : value.toFixed(3);
 }
 
-function escape(text) {
+function escapeXml(text) {
   return String(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
