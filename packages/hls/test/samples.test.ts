@@ -9,7 +9,7 @@ import { createDecipheriv } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import muxjs from 'mux.js';
+import muxjs, { type TransmuxerEvent } from 'mux.js';
 import inspector from 'mux.js/lib/tools/ts-inspector.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HlsWriter, TsMuxer, type TsSegment } from '../src/index.js';
@@ -154,26 +154,27 @@ describe.skipIf(samplesMissing !== undefined && process.env.CI !== 'true')(
       let lastVideoEnd = -1;
       for (const segment of segments) {
         const timing = inspector.inspect(segment.bytes);
-        expect(timing.firstKeyFrame.dts).toBe(segment.startDts);
-        expect(timing.video[0].dts).toBeGreaterThan(lastVideoEnd);
-        lastVideoEnd = timing.video[1].dts;
+        const [firstVideo, lastVideo] = timing?.video ?? [];
+        expect(timing?.firstKeyFrame?.dts).toBe(segment.startDts);
+        expect(firstVideo?.dts).toBeGreaterThan(lastVideoEnd);
+        lastVideoEnd = lastVideo?.dts ?? Number.POSITIVE_INFINITY;
 
         // remux: false gives one fMP4 per track, so the segments after the audio ends count too.
         const transmuxer = new muxjs.mp4.Transmuxer({ remux: false });
-        const out: { type: string; info: Record<string, number>; data: Uint8Array }[] = [];
-        transmuxer.on('data', (event: (typeof out)[number]) => out.push(event));
+        const out: TransmuxerEvent[] = [];
+        transmuxer.on('data', (event) => out.push(event));
         transmuxer.push(segment.bytes);
         transmuxer.flush();
         const video = out.find((event) => event.type === 'video');
         expect(video?.info).toMatchObject({ width: 1280, height: 720 });
         expect(video?.data.length).toBeGreaterThan(segment.bytes.length * 0.8);
-        if (timing.audio) {
+        if (timing?.audio) {
           const audio = out.find((event) => event.type === 'audio');
           expect(audio?.info).toMatchObject({ samplerate: 8000, channelcount: 2 });
         }
       }
       // The audio recording is 27.52 s long: the first seven segments carry it.
-      expect(segments.filter((s) => inspector.inspect(s.bytes).audio).length).toBe(7);
+      expect(segments.filter((s) => inspector.inspect(s.bytes)?.audio).length).toBe(7);
     });
 
     it('writes a VOD playlist that ffprobe plays for the whole duration', async (context) => {
