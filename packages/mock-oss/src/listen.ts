@@ -1,0 +1,159 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { MockRequest, MockResponse } from './http.js';
+import type { MockOss } from './mock.js';
+
+/** Options of {@link listen}. */
+export interface ListenOptions {
+  /** Default `127.0.0.1`. */
+  host?: string;
+  /** Default 0 (any free port). */
+  port?: number;
+}
+
+/** A listening server. */
+export interface Listening {
+  /** The OSS endpoint, e.g. `http://127.0.0.1:9000`. */
+  url: string;
+  /** The STS endpoint, `<url>/sts`. */
+  stsUrl: string;
+  port: number;
+  server: Server;
+  /** Stops accepting, closes open connections, and resolves when the socket is closed. */
+  close(): Promise<void>;
+}
+
+/**
+ * Serves a mock over node:http. Request bodies stream into the pipeline (the listener never
+ * buffers them) and response bodies stream out with backpressure.
+ *
+ * @example
+ * const oss = createMockOss({ buckets: ['media'] });
+ * const { url, close } = await listen(oss, { port: 0 });
+ */
+export async function listen(mock: MockOss, options: ListenOptions = {}): Promise<Listening> {
+  const sockets = new Set<Socket>();
+  const server = createServer({ maxHeaderSize: 64 * 1024 }, (req, res) => {
+    serve(mock, req, res).catch(() => res.destroy());
+  });
+  server.keepAliveTimeout = 30_000;
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end(badRequest());
+    else socket.destroy();
+  });
+
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const shownHost =
+    host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  const url = `http://${shownHost}:${port}`;
+  return {
+    url,
+    stsUrl: `${url}${mock.stsEndpointPath}`,
+    port,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      }),
+  };
+}
+
+function badRequest(): string {
+  return 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n';
+}
+
+function toMockRequest(req: IncomingMessage): MockRequest {
+  const headers: Record<string, string> = {};
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = (raw[i] as string).toLowerCase();
+    const value = raw[i + 1] as string;
+    const previous = headers[name];
+    headers[name] = previous === undefined ? value : `${previous}, ${value}`;
+  }
+  const target = req.url ?? '/';
+  const mark = target.indexOf('?');
+  return {
+    method: req.method ?? 'GET',
+    path: mark < 0 ? target : target.slice(0, mark),
+    rawQuery: mark < 0 ? '' : target.slice(mark + 1),
+    headers,
+    body: req,
+  };
+}
+
+async function serve(mock: MockOss, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const response = await mock.dispatch(toMockRequest(req));
+  if (response.fate === 'drop') {
+    req.socket.destroy();
+    return;
+  }
+  // A body the operation did not read (an early error) is drained so keep-alive can continue.
+  if (!req.complete) req.resume();
+
+  res.writeHead(response.status, response.headers);
+  if (req.method === 'HEAD' || response.body === undefined) {
+    res.end();
+    return;
+  }
+  if (response.fate === 'cut-mid-body') {
+    await writeHalf(res, response);
+    return;
+  }
+  const body = response.body;
+  if (typeof body === 'string' || body instanceof Uint8Array) {
+    res.end(body);
+    return;
+  }
+  for await (const chunk of body) {
+    if (res.destroyed) return;
+    if (!res.write(chunk)) await waitForDrain(res);
+  }
+  res.end();
+}
+
+function waitForDrain(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
+async function writeHalf(res: ServerResponse, response: MockResponse): Promise<void> {
+  const total = Number(response.headers['content-length'] ?? 0);
+  let budget = Math.floor(total / 2);
+  const body = response.body;
+  const chunks =
+    typeof body === 'string'
+      ? [Buffer.from(body)]
+      : body instanceof Uint8Array
+        ? [body]
+        : (body ?? []);
+  for await (const chunk of chunks) {
+    if (budget <= 0) break;
+    const part = chunk.subarray(0, Math.min(budget, chunk.byteLength));
+    budget -= part.byteLength;
+    if (!res.write(part)) await waitForDrain(res);
+  }
+  // Give the partial body a moment to reach the socket before resetting it.
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  res.socket?.destroy();
+}
