@@ -1,4 +1,5 @@
 import {
+  type Credentials,
   presignUrlV1,
   presignUrlV4,
   type SignableRequest,
@@ -9,7 +10,7 @@ import {
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Accounts } from '../../src/accounts.js';
-import { authenticate, spacedHex } from '../../src/auth/authenticate.js';
+import { type AuthRequest, authenticate, spacedHex } from '../../src/auth/authenticate.js';
 import {
   context,
   lower,
@@ -39,18 +40,23 @@ const APPEND: SignableRequest = {
   headers: {},
 };
 
-function signedV1(req: SignableRequest, credentials = ROOT, date = new Date(NOW)) {
+function signedV1(req: SignableRequest, credentials: Credentials = ROOT, date = new Date(NOW)) {
   return received(req, signRequestV1(req, credentials, { date }));
 }
 
-function signedV4(req: SignableRequest, credentials = ROOT, date = new Date(NOW), extra = {}) {
+function signedV4(
+  req: SignableRequest,
+  credentials: Credentials = ROOT,
+  date = new Date(NOW),
+  extra = {},
+) {
   return received(req, signRequestV4(req, credentials, { region: REGION, date, ...extra }));
 }
 
 describe('protocol vectors (V1 header, §1)', () => {
   const secret = 'OtxrzxIsfpFjA7SwPzILwy8Bw21TLhquhboDYROV';
   const accounts = new Accounts({ accessKeyId: 'vector-ak', accessKeySecret: secret });
-  const cases = [
+  const cases: { name: string; date: string; req: AuthRequest; signature: string }[] = [
     {
       name: 'PUT with Content-MD5, Content-Type and x-oss headers',
       date: 'Thu, 17 Nov 2005 18:49:58 GMT',
