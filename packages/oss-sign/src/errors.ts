@@ -22,6 +22,7 @@ export class OssSignError extends Error {
 /** Describes a received value for an error message without dumping large objects. */
 export function describe(value: unknown): string {
   if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
   if (typeof value === 'string')
     return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   if (typeof value === 'object') return value.constructor?.name ?? 'object';
