@@ -55,21 +55,38 @@ export class AnnexBSplitter {
       if (zeros < 2) continue;
 
       if (this.started) this.emit(chunk, nalStart, one - zeros, onNal);
+      else this.dropPending();
       this.started = true;
       this.pendingChunk = this.chunkIndex;
       nalStart = one + 1;
     }
 
     if (this.started && nalStart < chunk.length) {
-      const rest = chunk.slice(nalStart);
-      this.pending.push(rest);
-      this.pendingLength += rest.length;
+      this.keep(chunk.slice(nalStart));
+    } else if (!this.started) {
+      // Before the first start code only zeros matter: they may begin a start code.
+      let from = chunk.length;
+      while (from > 0 && chunk[from - 1] === 0) from--;
+      if (from > 0) this.dropPending();
+      this.keep(chunk.slice(Math.max(from, chunk.length - 3)));
     }
+  }
+
+  private keep(bytes: Uint8Array): void {
+    if (bytes.length === 0) return;
+    this.pending.push(bytes);
+    this.pendingLength += bytes.length;
+  }
+
+  private dropPending(): void {
+    this.pending = [];
+    this.pendingLength = 0;
   }
 
   /** Reports the unit in progress, as at the end of the stream. */
   flush(onNal: (nal: Uint8Array, chunkIndex: number) => void): void {
     if (this.started) this.emit(new Uint8Array(0), 0, 0, onNal);
+    this.dropPending();
     this.started = false;
   }
 

@@ -161,3 +161,90 @@ export function packetsOf(ts: Uint8Array, pid: number): Uint8Array[] {
   }
   return out;
 }
+
+/** A PES packet as a minimal, independent demuxer sees it. */
+export interface DemuxedPes {
+  pid: number;
+  pts: number | undefined;
+  dts: number | undefined;
+  payload: Uint8Array;
+  randomAccess: boolean;
+  pcr: number | undefined;
+  /** Continuity counters of its packets. */
+  counters: number[];
+}
+
+function readTimestamp(b: Uint8Array, o: number): number {
+  return (
+    (((b[o] as number) >> 1) & 7) * 2 ** 30 +
+    ((b[o + 1] as number) << 22) +
+    (((b[o + 2] as number) >> 1) << 15) +
+    ((b[o + 3] as number) << 7) +
+    ((b[o + 4] as number) >> 1)
+  );
+}
+
+/** Reassembles the PES packets of every elementary PID (not PAT/PMT). */
+export function demux(ts: Uint8Array): DemuxedPes[] {
+  const done: DemuxedPes[] = [];
+  const open = new Map<number, { pes: DemuxedPes; parts: Uint8Array[] }>();
+  const finish = (pid: number) => {
+    const entry = open.get(pid);
+    if (!entry) return;
+    const data = concat(entry.parts);
+    const headerLength = 9 + (data[8] as number);
+    const flags = (data[7] as number) >> 6;
+    entry.pes.pts = flags & 2 ? readTimestamp(data, 9) : undefined;
+    entry.pes.dts = flags === 3 ? readTimestamp(data, 14) : entry.pes.pts;
+    entry.pes.payload = data.subarray(headerLength);
+    done.push(entry.pes);
+    open.delete(pid);
+  };
+  for (let p = 0; p + 188 <= ts.length; p += 188) {
+    const b = ts.subarray(p, p + 188);
+    if (b[0] !== 0x47) throw new Error(`lost sync at ${p}`);
+    const pid = (((b[1] as number) & 0x1f) << 8) | (b[2] as number);
+    if (pid === 0 || pid === 0x1000) continue;
+    const unitStart = ((b[1] as number) & 0x40) !== 0;
+    const control = ((b[3] as number) >> 4) & 3;
+    let offset = 4;
+    let randomAccess = false;
+    let pcr: number | undefined;
+    if (control & 2) {
+      const length = b[4] as number;
+      if (length > 0) {
+        randomAccess = ((b[5] as number) & 0x40) !== 0;
+        if ((b[5] as number) & 0x10) {
+          pcr =
+            (b[6] as number) * 2 ** 25 +
+            ((b[7] as number) << 17) +
+            ((b[8] as number) << 9) +
+            ((b[9] as number) << 1) +
+            ((b[10] as number) >> 7);
+        }
+      }
+      offset = 5 + length;
+    }
+    if (unitStart) {
+      finish(pid);
+      open.set(pid, {
+        pes: {
+          pid,
+          pts: undefined,
+          dts: undefined,
+          payload: new Uint8Array(0),
+          randomAccess,
+          pcr,
+          counters: [],
+        },
+        parts: [],
+      });
+    }
+    const entry = open.get(pid);
+    if (!entry) continue;
+    entry.pes.counters.push((b[3] as number) & 0x0f);
+    entry.parts.push(b.subarray(offset));
+  }
+  for (const pid of [...open.keys()]) finish(pid);
+  return done;
+}
