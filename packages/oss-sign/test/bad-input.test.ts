@@ -23,11 +23,11 @@ describe.each(ENTRIES)('%s', (_, api) => {
     expect(() =>
       api.signRequestV4(req, { ...credentials, accessKeyId: '' }, { region: 'r' }),
     ).toThrow(/credentials\.accessKeyId/);
-    // @ts-expect-error deliberately wrong type
+    const badToken = { ...credentials, securityToken: 1 } as unknown as typeof credentials;
     expect(() =>
       api.presignUrlV1({
         ...presign,
-        credentials: { ...credentials, securityToken: 1 },
+        credentials: badToken,
         expires: 1,
       }),
     ).toThrow(/credentials\.securityToken/);
