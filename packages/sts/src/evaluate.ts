@@ -30,21 +30,33 @@ export type PolicyDecision = 'deny' | 'allow' | 'implicit-deny';
 
 const DOT_SEGMENT = /(^|[/\\])\.\.?([/\\]|$)/;
 const WILDCARD = /[*?]/;
+const SURROGATE = /[\uD800-\uDFFF]/;
 
 /**
  * Glob match where `*` is any run of characters (including `/`) and `?` exactly one.
  * Linear backtracking over the last `*`, so hostile patterns cannot blow up.
  */
 export function wildcardMatch(pattern: string, value: string, ignoreCase = false): boolean {
-  const p = Array.from(ignoreCase ? pattern.toLowerCase() : pattern);
-  const v = Array.from(ignoreCase ? value.toLowerCase() : value);
+  const p0 = ignoreCase ? pattern.toLowerCase() : pattern;
+  const v0 = ignoreCase ? value.toLowerCase() : value;
+
+  // Literal head and tail settle most mismatches without the backtracking loop.
+  const first = p0.search(WILDCARD);
+  if (first === -1) return p0 === v0;
+  const last = Math.max(p0.lastIndexOf('*'), p0.lastIndexOf('?'));
+  if (!v0.startsWith(p0.slice(0, first)) || !v0.endsWith(p0.slice(last + 1))) return false;
+
+  // Code units suffice unless a `?` could meet a surrogate pair, which is one character.
+  const byCodePoint = p0.includes('?') && SURROGATE.test(v0);
+  const p: ArrayLike<string> = byCodePoint ? Array.from(p0) : p0;
+  const v: ArrayLike<string> = byCodePoint ? Array.from(v0) : v0;
   let pi = 0;
   let vi = 0;
   let starAt = -1;
   let starMatchEnd = 0;
 
   while (vi < v.length) {
-    const c = p[pi];
+    const c: string | undefined = p[pi];
     if (c === '*') {
       starAt = pi++;
       starMatchEnd = vi;
@@ -137,14 +149,37 @@ function likeMatch(
   value: string,
   effect: PolicyStatement['Effect'],
   isResource: boolean,
+  valueHasDotSegment = DOT_SEGMENT.test(value),
 ): boolean {
-  if (!WILDCARD.test(pattern) || !DOT_SEGMENT.test(value)) {
-    return wildcardMatch(pattern, value);
-  }
+  if (!valueHasDotSegment || !WILDCARD.test(pattern)) return wildcardMatch(pattern, value);
   if (effect === 'Allow') return maskedWildcardMatch(pattern, value);
   return (
     wildcardMatch(pattern, value) || wildcardMatch(pattern, resolveDotSegments(value, isResource))
   );
+}
+
+/** A request with what every statement asks of it computed once. */
+interface PreparedRequest {
+  actionLower: string;
+  resource: string;
+  resourceHasDotSegment: boolean;
+  conditions: Record<string, string> | undefined;
+}
+
+function prepare(request: AuthorizationRequest): PreparedRequest {
+  return {
+    actionLower: request.action.toLowerCase(),
+    resource: request.resource,
+    resourceHasDotSegment: DOT_SEGMENT.test(request.resource),
+    conditions: request.conditions,
+  };
+}
+
+function actionMatches(pattern: string, actionLower: string): boolean {
+  if (!WILDCARD.test(pattern)) {
+    return pattern.length === actionLower.length && pattern.toLowerCase() === actionLower;
+  }
+  return wildcardMatch(pattern.toLowerCase(), actionLower);
 }
 
 function toList(value: string | string[] | undefined): string[] {
@@ -199,17 +234,13 @@ function conditionHolds(
   }
 }
 
-/** Whether a statement applies to the request (its effect aside). */
-export function statementMatches(
-  statement: PolicyStatement,
-  request: AuthorizationRequest,
-): boolean {
+function matchesPrepared(statement: PolicyStatement, request: PreparedRequest): boolean {
   const effect = statement.Effect;
-  const actionOk = toList(statement.Action).some((a) => wildcardMatch(a, request.action, true));
+  const actionOk = toList(statement.Action).some((a) => actionMatches(a, request.actionLower));
   if (!actionOk) return false;
 
   const resourceOk = toList(statement.Resource).some((r) =>
-    likeMatch(r, request.resource, effect, true),
+    likeMatch(r, request.resource, effect, true, request.resourceHasDotSegment),
   );
   if (!resourceOk) return false;
 
@@ -222,6 +253,25 @@ export function statementMatches(
   return true;
 }
 
+/** Whether a statement applies to the request (its effect aside). */
+export function statementMatches(
+  statement: PolicyStatement,
+  request: AuthorizationRequest,
+): boolean {
+  return matchesPrepared(statement, prepare(request));
+}
+
+function decide(policy: PolicyDocument, request: PreparedRequest): PolicyDecision {
+  const statements = Array.isArray(policy?.Statement) ? policy.Statement : [];
+  let allowed = false;
+  for (const statement of statements) {
+    if (!matchesPrepared(statement, request)) continue;
+    if (statement.Effect === 'Deny') return 'deny';
+    if (statement.Effect === 'Allow') allowed = true;
+  }
+  return allowed ? 'allow' : 'implicit-deny';
+}
+
 /**
  * One policy's decision for a request: `deny` when a Deny statement matches, else `allow`
  * when an Allow statement matches, else `implicit-deny`.
@@ -232,14 +282,7 @@ export function evaluatePolicy(
   policy: PolicyDocument,
   request: AuthorizationRequest,
 ): PolicyDecision {
-  const statements = Array.isArray(policy?.Statement) ? policy.Statement : [];
-  let allowed = false;
-  for (const statement of statements) {
-    if (!statementMatches(statement, request)) continue;
-    if (statement.Effect === 'Deny') return 'deny';
-    if (statement.Effect === 'Allow') allowed = true;
-  }
-  return allowed ? 'allow' : 'implicit-deny';
+  return decide(policy, prepare(request));
 }
 
 /**
@@ -256,5 +299,6 @@ export function evaluatePolicies(
   request: AuthorizationRequest,
 ): boolean {
   if (policies.length === 0) return false;
-  return policies.every((policy) => evaluatePolicy(policy, request) === 'allow');
+  const prepared = prepare(request);
+  return policies.every((policy) => decide(policy, prepared) === 'allow');
 }

@@ -244,6 +244,7 @@ describe('evaluatePolicies', () => {
       evaluatePolicies([policy], { action: 'oss:GetObject', resource });
     expect(allowed(obj('cam-1/x'))).toBe(true);
     expect(allowed(obj('cam-摄/x'))).toBe(true);
+    expect(allowed(obj('cam-😀/x'))).toBe(true);
     expect(allowed(obj('cam-12/x'))).toBe(false);
     expect(allowed(obj('cam-/x'))).toBe(false);
   });
