@@ -196,3 +196,9 @@ export function randomBytes(length: number, seed = 1): Uint8Array {
 }
 
 export const CREDENTIALS = { accessKeyId: 'AKID', accessKeySecret: 'SECRET' };
+
+/** Byte equality without vitest's element-by-element deep comparison (slow on MiBs). */
+export function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return a.byteLength === b.byteLength && Buffer.compare(a, b) === 0;
+}
