@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Accounts, ALLOW_ALL_POLICY } from '../../src/accounts.js';
 import { decodeSecurityToken, securityTokenKey } from '../../src/auth/security-token.js';
@@ -193,5 +194,26 @@ describe('Accounts', () => {
       now: NOW,
     });
     expect(accounts.resolve(fresh.accessKeyId, fresh.securityToken, NOW).status).toBe('temporary');
+  });
+
+  it('property: changing any one character of a token makes it invalid', () => {
+    const accounts = newAccounts();
+    const arn = [...accounts.roles.keys()][0]!;
+    const issued = accounts.issue({
+      roleArn: arn,
+      sessionName: 'cam',
+      durationSeconds: 900,
+      now: NOW,
+    });
+    const token = issued.securityToken;
+    const alphabet = 'ABCabc019-_.x';
+    fc.assert(
+      fc.property(fc.nat(token.length - 1), fc.constantFrom(...alphabet), (at, replacement) => {
+        fc.pre(token[at] !== replacement);
+        const altered = token.slice(0, at) + replacement + token.slice(at + 1);
+        expect(accounts.resolve(issued.accessKeyId, altered, NOW).status).toBe('invalid-token');
+      }),
+      { numRuns: 300 },
+    );
   });
 });

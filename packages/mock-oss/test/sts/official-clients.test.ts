@@ -1,13 +1,13 @@
 /**
- * The official STS clients against the mock's STS handler over loopback: the RPC client of
+ * The official STS clients against the listening mock's STS endpoint: the RPC client of
  * @alicloud/pop-core (GET and POST), the generated @alicloud/sts20150401 client (ACS3-HMAC-SHA256,
  * action only in x-acs-action) and ali-oss's OSS.STS (form-encoded POST).
  */
 import { createRequire } from 'node:module';
 import RPCClient from '@alicloud/pop-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Accounts } from '../../src/accounts.js';
-import { type StsLoopback, startStsLoopback } from './loopback.js';
+import type { Accounts } from '../../src/accounts.js';
+import { createMockOss, type Listening, type NodeMockOss } from '../../src/node.js';
 
 const require = createRequire(import.meta.url);
 // ali-oss ships no types; the generated SDK's CommonJS default export does not type-check as
@@ -36,16 +36,25 @@ interface AssumeRoleJson {
   Credentials: CredentialsJson;
 }
 
+let mock: NodeMockOss;
 let accounts: Accounts;
-let server: StsLoopback;
+let server: Listening;
 
 beforeAll(async () => {
-  accounts = new Accounts(ROOT);
-  server = await startStsLoopback(accounts);
+  mock = createMockOss({ ...ROOT, buckets: ['media'] });
+  accounts = mock.accounts;
+  server = await mock.listen({ host: '127.0.0.1', port: 0 });
 });
 
+/** What the last request looked like on arrival. */
+function lastSeen() {
+  const entry = mock.requests.last()!;
+  const url = new URL(entry.path, server.url);
+  return { ...entry, path: url.pathname, query: url.searchParams };
+}
+
 afterAll(async () => {
-  await server.close();
+  await server?.close();
 });
 
 function expectCredentials(c: {
@@ -58,13 +67,13 @@ function expectCredentials(c: {
   expect(c.AccessKeySecret).toMatch(/^[A-Za-z0-9]{44}$/);
   expect(c.SecurityToken).toBeTruthy();
   expect(c.Expiration).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
-  const resolved = accounts.resolve(c.AccessKeyId!, c.SecurityToken!, server.now());
+  const resolved = accounts.resolve(c.AccessKeyId!, c.SecurityToken!, mock.clock.now());
   expect(resolved.status).toBe('temporary');
 }
 
 describe('@alicloud/pop-core RPCClient', () => {
   function client() {
-    return new RPCClient({ ...ROOT, endpoint: `${server.url}/sts`, apiVersion: '2015-04-01' });
+    return new RPCClient({ ...ROOT, endpoint: server.stsUrl, apiVersion: '2015-04-01' });
   }
 
   it('AssumeRole with GET (every parameter in the query)', async () => {
@@ -77,8 +86,10 @@ describe('@alicloud/pop-core RPCClient', () => {
     expect(result.AssumedRoleUser.Arn).toBe(
       'acs:ram::1234567890123456:assumed-role/mock-oss-full-access/pop-get',
     );
-    expect(Date.parse(result.Credentials.Expiration) - server.now()).toBeLessThanOrEqual(900_000);
-    expect(server.seen.at(-1)?.method).toBe('GET');
+    expect(Date.parse(result.Credentials.Expiration) - mock.clock.now()).toBeLessThanOrEqual(
+      900_000,
+    );
+    expect(lastSeen().method).toBe('GET');
   });
 
   it('AssumeRole with POST (form body) and a session policy', async () => {
@@ -91,10 +102,10 @@ describe('@alicloud/pop-core RPCClient', () => {
     const resolved = accounts.resolve(
       result.Credentials.AccessKeyId,
       result.Credentials.SecurityToken,
-      server.now(),
+      mock.clock.now(),
     );
     expect(resolved.status === 'temporary' && resolved.session.policies[1]).toEqual(SESSION_POLICY);
-    expect(server.seen.at(-1)?.method).toBe('POST');
+    expect(lastSeen().method).toBe('POST');
   });
 
   it('surfaces the service error code for an unknown role', async () => {
@@ -107,7 +118,7 @@ describe('@alicloud/pop-core RPCClient', () => {
     const bad = new RPCClient({
       ...ROOT,
       accessKeySecret: 'wrong',
-      endpoint: `${server.url}/sts`,
+      endpoint: server.stsUrl,
       apiVersion: '2015-04-01',
     });
     await expect(
@@ -141,7 +152,7 @@ describe('@alicloud/sts20150401 (ACS3-HMAC-SHA256)', () => {
     expectCredentials(body.credentials!.toMap() as never);
     expect(body.assumedRoleUser?.assumedRoleId).toMatch(/^\d{18}:sdk-v2$/);
 
-    const sent = server.seen.at(-1)!;
+    const sent = lastSeen();
     expect(sent.headers.authorization).toMatch(/^ACS3-HMAC-SHA256 Credential=LTAI-mock-root,/);
     expect(sent.headers['x-acs-action']).toBe('AssumeRole');
     expect(sent.query.get('Action')).toBeNull();
@@ -153,7 +164,7 @@ describe('@alicloud/sts20150401 (ACS3-HMAC-SHA256)', () => {
     ).rejects.toMatchObject({ code: 'SignatureDoesNotMatch' });
 
     await client().assumeRole(new AssumeRoleRequest({ roleArn: ROLE, roleSessionName: 'x2' }));
-    const sent = server.seen.at(-1)!;
+    const sent = lastSeen();
     const replay = await fetch(`${server.url}/?${sent.query}`, {
       method: sent.method,
       headers: Object.fromEntries(
@@ -178,10 +189,10 @@ describe('@alicloud/sts20150401 (ACS3-HMAC-SHA256)', () => {
 
 describe('ali-oss OSS.STS', () => {
   it('AssumeRole with a form-encoded POST to the /sts endpoint', async () => {
-    const sts = new OSS.STS({ ...ROOT, endpoint: `${server.url}/sts` });
+    const sts = new OSS.STS({ ...ROOT, endpoint: server.stsUrl });
     const { credentials } = await sts.assumeRole(ROLE, SESSION_POLICY, 900, 'ali-oss');
     expectCredentials(credentials);
-    const sent = server.seen.at(-1)!;
+    const sent = lastSeen();
     expect(sent.headers['content-type']).toBe('application/x-www-form-urlencoded');
     expect(sent.path).toBe('/sts');
   });
@@ -190,11 +201,11 @@ describe('ali-oss OSS.STS', () => {
     const sts = new OSS.STS({ ...ROOT, endpoint: server.url });
     const { credentials } = await sts.assumeRole(ROLE, undefined, undefined, 'ali-oss-root');
     expectCredentials(credentials);
-    expect(server.seen.at(-1)?.path).toBe('/');
+    expect(lastSeen().path).toBe('/');
   });
 
   it('reports the service code and status for a bad policy and a bad session name', async () => {
-    const sts = new OSS.STS({ ...ROOT, endpoint: `${server.url}/sts` });
+    const sts = new OSS.STS({ ...ROOT, endpoint: server.stsUrl });
     await expect(
       sts.assumeRole(ROLE, { Version: '1', Statement: [] }, 900, 'x4'),
     ).rejects.toMatchObject({
@@ -208,14 +219,14 @@ describe('ali-oss OSS.STS', () => {
   });
 
   it('temporary credentials may not call AssumeRole', async () => {
-    const sts = new OSS.STS({ ...ROOT, endpoint: `${server.url}/sts` });
+    const sts = new OSS.STS({ ...ROOT, endpoint: server.stsUrl });
     const { credentials } = await sts.assumeRole(ROLE, undefined, 900, 'first');
     // ali-oss's STS client cannot send a SecurityToken; pop-core can.
     const chained = new RPCClient({
       accessKeyId: credentials.AccessKeyId,
       accessKeySecret: credentials.AccessKeySecret,
       securityToken: credentials.SecurityToken,
-      endpoint: `${server.url}/sts`,
+      endpoint: server.stsUrl,
       apiVersion: '2015-04-01',
     });
     await expect(
