@@ -5,7 +5,7 @@
 //   node packages/sts/examples/app-server.mjs       # against a stand-in STS started here
 //
 // Against the mock server's STS, or the real one (leave STS_ENDPOINT unset):
-//   STS_ENDPOINT=http://127.0.0.1:9000/ ACCESS_KEY_ID=... ACCESS_KEY_SECRET=... \
+//   STS_ENDPOINT=http://127.0.0.1:9000/sts ACCESS_KEY_ID=... ACCESS_KEY_SECRET=... \
 //   ROLE_ARN=acs:ram::<account id>:role/<role name> node packages/sts/examples/app-server.mjs
 //
 // Add --serve to keep the server running (PORT, default 8080) instead of exiting.

@@ -84,6 +84,23 @@ describe('assumeRole: the request', () => {
     expect(Signature).toBe(signRpc('POST', signed, 'app-secret'));
   });
 
+  it('leaves the grammar to the service: conditions this package does not evaluate pass', async () => {
+    const sts = fakeSts({ secrets: { LTAIapp: 'app-secret' } });
+    const policy = {
+      Version: '1' as const,
+      Statement: [
+        {
+          Effect: 'Allow' as const,
+          Action: 'oss:PutObject',
+          Resource: 'acs:oss:*:*:media/*',
+          Condition: { IpAddress: { 'acs:SourceIp': '192.0.2.0/24' } },
+        },
+      ],
+    };
+    await assumeRole(base({ fetch: sts.fetch, policy }));
+    expect(JSON.parse(sts.calls[0]!.params.Policy!)).toEqual(policy);
+  });
+
   it('passes a policy given as text through unchanged', async () => {
     const sts = fakeSts({ secrets: { LTAIapp: 'app-secret' } });
     const text =
@@ -254,7 +271,8 @@ describe('assumeRole: validation before any request', () => {
       RangeError,
       /policy/,
     ],
-    ['policy with bad grammar', { policy: '{"Version":"1","Statement":[]}' }, TypeError, /policy/],
+    ['policy text that is a JSON array', { policy: '[]' }, TypeError, /policy/],
+    ['policy that is a number', { policy: 5 as never }, TypeError, /policy/],
     ['policy that is not JSON', { policy: 'allow all' }, TypeError, /policy/],
     ['empty external id', { externalId: '' }, TypeError, /externalId/],
     ['relative endpoint', { endpoint: '/sts' }, TypeError, /endpoint/],

@@ -338,3 +338,71 @@ describe('resolveDotSegments', () => {
     expect(resolveDotSegments(input)).toBe(expected);
   });
 });
+
+describe('escape attempts, as properties', () => {
+  const segment = fc
+    .string({ minLength: 1, maxLength: 6 })
+    .filter((s) => !/[/\\*?]/.test(s) && s !== '.' && s !== '..');
+  const segments = fc.array(segment, { minLength: 1, maxLength: 4 });
+  const dots = fc.constantFrom('.', '..');
+  const separator = fc.constantFrom('/', '\\');
+
+  it('a key under the granted prefix without dot segments is always allowed', () => {
+    fc.assert(
+      fc.property(segments, segments, (prefix, rest) => {
+        const policy = buildPolicy({ bucket: 'media', path: `${prefix.join('/')}/`, mode: 'rwad' });
+        const key = `${prefix.join('/')}/${rest.join('/')}`;
+        expect(evaluatePolicies([policy], { action: 'oss:PutObject', resource: obj(key) })).toBe(
+          true,
+        );
+      }),
+    );
+  });
+
+  it('a dot segment anywhere after the granted prefix is never allowed', () => {
+    fc.assert(
+      fc.property(
+        segments,
+        segments,
+        segments,
+        dots,
+        separator,
+        (prefix, before, after, dot, sep) => {
+          const policy = buildPolicy({
+            bucket: 'media',
+            path: `${prefix.join('/')}/`,
+            mode: 'rwadl',
+          });
+          const tail = [...before, dot, ...after].join(sep);
+          const key = `${prefix.join('/')}/${tail}`;
+          for (const action of ['oss:GetObject', 'oss:PutObject', 'oss:DeleteObject']) {
+            expect(evaluatePolicies([policy], { action, resource: obj(key) })).toBe(false);
+          }
+          const conditions = { 'oss:Prefix': key };
+          expect(
+            evaluatePolicies([policy], { action: 'oss:ListObjects', resource: BUCKET, conditions }),
+          ).toBe(false);
+        },
+      ),
+    );
+  });
+
+  it('whatever an Allow with wildcards grants, the plain glob matches too (the rule only narrows)', () => {
+    const alphabet = fc.constantFrom('a', '/', '.', '*', '?');
+    const text = (chars: fc.Arbitrary<string>) =>
+      fc.array(chars, { maxLength: 10 }).map((a) => a.join(''));
+    fc.assert(
+      fc.property(text(alphabet), text(fc.constantFrom('a', '/', '.')), (pattern, key) => {
+        const policy: PolicyDocument = {
+          Version: '1',
+          Statement: [{ Effect: 'Allow', Action: 'oss:GetObject', Resource: obj(pattern) }],
+        };
+        const allowed = evaluatePolicies([policy], { action: 'oss:GetObject', resource: obj(key) });
+        if (allowed) expect(wildcardMatch(obj(pattern), obj(key))).toBe(true);
+        if (!/(^|\/)\.\.?(\/|$)/.test(key)) {
+          expect(allowed).toBe(wildcardMatch(obj(pattern), obj(key)));
+        }
+      }),
+    );
+  });
+});
