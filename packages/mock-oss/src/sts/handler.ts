@@ -125,7 +125,8 @@ function checkAction(params: Record<string, string>, headers: Record<string, str
   if (action !== 'AssumeRole') {
     throw new StsServiceError(
       'InvalidAction.NotFound',
-      `Specified api ${action === undefined ? '' : `${action} `}is not found, please check your url and method.`,
+      `Specified api ${action === undefined ? '' : `${action} `}is not found, ` +
+        'please check your url and method.',
     );
   }
   const version = params.Version ?? headers['x-acs-version'];

@@ -237,7 +237,8 @@ export function verifyAcs3Signature(
   if (declared !== undefined && declared.toLowerCase() !== hashedPayload) {
     throw new StsServiceError(
       'SignatureDoesNotMatch',
-      'Specified signature is not matched with our calculation: x-acs-content-sha256 is not the hash of the body.',
+      'Specified signature is not matched with our calculation: ' +
+        'x-acs-content-sha256 is not the hash of the body.',
     );
   }
   const canonicalRequest = canonicalRequestAcs3(req, auth.signedHeaders, hashedPayload);
@@ -274,7 +275,8 @@ function canonicalUri(path: string): string {
 function signatureMismatch(stringToSign: string): StsServiceError {
   return new StsServiceError(
     'SignatureDoesNotMatch',
-    `Specified signature is not matched with our calculation. server string to sign is:${stringToSign}`,
+    'Specified signature is not matched with our calculation. ' +
+      `server string to sign is:${stringToSign}`,
   );
 }
 

@@ -296,7 +296,7 @@ describe('V4 header signatures', () => {
     ).toBe('root');
   });
 
-  it('accepts the other spelling of the Authorization header (", " and another field order)', () => {
+  it('accepts the other Authorization spelling (", " and another field order)', () => {
     const req = signedV4(PUT);
     const fields = Object.fromEntries(
       req.headers
@@ -304,7 +304,8 @@ describe('V4 header signatures', () => {
         .split(',')
         .map((f) => f.split('=')),
     );
-    req.headers.authorization = `OSS4-HMAC-SHA256 Signature=${fields.Signature}, Credential=${fields.Credential}`;
+    req.headers.authorization =
+      `OSS4-HMAC-SHA256 Signature=${fields.Signature}, ` + `Credential=${fields.Credential}`;
     expect(authenticate(req, context(accounts)).kind).toBe('root');
   });
 

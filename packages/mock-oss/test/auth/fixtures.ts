@@ -55,7 +55,7 @@ export function receivedUrl(
   return out;
 }
 
-/** Runs `fn` and returns the OssError it throws (failing when it throws nothing or another error). */
+/** Runs `fn` and returns the OssError it throws; fails when it throws nothing or another error. */
 export function ossError(fn: () => unknown): OssError {
   try {
     fn();

@@ -158,7 +158,7 @@ describe('@alicloud/sts20150401 (ACS3-HMAC-SHA256)', () => {
     expect(sent.query.get('Action')).toBeNull();
   });
 
-  it('a wrong secret is SignatureDoesNotMatch; a replayed request is SignatureNonceUsed', async () => {
+  it('a wrong secret is SignatureDoesNotMatch; a replay is SignatureNonceUsed', async () => {
     await expect(
       client('wrong').assumeRole(new AssumeRoleRequest({ roleArn: ROLE, roleSessionName: 'x1' })),
     ).rejects.toMatchObject({ code: 'SignatureDoesNotMatch' });
