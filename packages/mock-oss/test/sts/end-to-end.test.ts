@@ -4,6 +4,7 @@
  * the session policy bounds them, and the mock clock expires them.
  */
 import { createRequire } from 'node:module';
+import { assumeRole, StsError } from '@oss-media/sts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createMockOss, type Listening, type NodeMockOss } from '../../src/node.js';
 
@@ -136,5 +137,32 @@ describe('STS credentials from the mock, used by ali-oss', () => {
       code: 'InvalidParameter.DurationSeconds',
       status: 400,
     });
+  });
+});
+
+describe("the project's own @oss-media/sts client", () => {
+  it('assumeRole against the mock, with the mock clock as its clock', async () => {
+    mock.clock.advance(3 * 3600_000);
+    const role = [...mock.accounts.roles.keys()][0]!;
+    const options = {
+      credentials: mock.credentials,
+      roleArn: role,
+      roleSessionName: 'own-client',
+      policy: SESSION_POLICY as never,
+      durationSeconds: 1200,
+      endpoint: server.stsUrl,
+      now: () => new Date(mock.clock.now()),
+    };
+    const issued = await assumeRole(options);
+    expect(issued.expiration.getTime()).toBe(
+      Math.floor(mock.clock.now() / 1000) * 1000 + 1_200_000,
+    );
+    expect(
+      mock.accounts.resolve(issued.accessKeyId, issued.securityToken, mock.clock.now()).status,
+    ).toBe('temporary');
+
+    const error = await assumeRole({ ...options, now: () => new Date() }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StsError);
+    expect(error).toMatchObject({ code: 'InvalidTimeStamp.Expired', status: 400 });
   });
 });
