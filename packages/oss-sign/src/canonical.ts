@@ -171,6 +171,23 @@ export function headerValue(headers: Record<string, string>, name: string): stri
   return value;
 }
 
+/**
+ * The headers by lower-cased name, the later of two spellings of one name winning. Values are
+ * not checked here: callers check the record once where it enters.
+ */
+export function lowerCaseHeaders(headers: Record<string, string> | undefined): Map<string, string> {
+  const lowered = new Map<string, string>();
+  if (headers) for (const k in headers) lowered.set(k.toLowerCase(), headers[k]!);
+  return lowered;
+}
+
+/** V1 CanonicalizedOSSHeaders of already lower-cased headers. */
+export function ossHeaderBlock(lowered: Map<string, string>): string {
+  const selected = new Map<string, string>();
+  for (const [k, v] of lowered) if (k.startsWith('x-oss-')) selected.set(k, v.trim());
+  return headerBlock(selected);
+}
+
 /** `name:value\n` lines, sorted by name; the later of two spellings of one name wins. */
 function headerBlock(selected: Map<string, string>): string {
   if (selected.size === 0) return '';
@@ -190,12 +207,7 @@ function headerBlock(selected: Map<string, string>): string {
  */
 export function canonicalizedOssHeaders(headers: Record<string, string>): string {
   checkHeaders(headers);
-  const selected = new Map<string, string>();
-  for (const k in headers) {
-    const lower = k.toLowerCase();
-    if (lower.startsWith('x-oss-')) selected.set(lower, headers[k]!.trim());
-  }
-  return headerBlock(selected);
+  return ossHeaderBlock(lowerCaseHeaders(headers));
 }
 
 /**

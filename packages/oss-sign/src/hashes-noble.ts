@@ -28,6 +28,7 @@ export const nobleHashes: HashBackend = {
   md5Base64: (data) => toBase64(md5(data)),
   sha256: (data) => sha256(bytes(data)),
   hmacSha1: (key, data) => hmac(sha1, bytes(key), bytes(data)),
+  hmacSha1Base64: (key, data) => toBase64(hmac(sha1, bytes(key), bytes(data))),
   hmacSha256: (key, data) => hmac(sha256, bytes(key), bytes(data)),
   createMd5: () => new NobleMd5(),
 };

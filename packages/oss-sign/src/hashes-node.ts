@@ -25,6 +25,7 @@ export const nodeHashes: HashBackend = {
   md5Base64: (data) => createHash('md5').update(data).digest('base64'),
   sha256: (data) => view(createHash('sha256').update(data).digest()),
   hmacSha1: (key, data) => view(createHmac('sha1', key).update(data).digest()),
+  hmacSha1Base64: (key, data) => createHmac('sha1', key).update(data).digest('base64'),
   hmacSha256: (key, data) => view(createHmac('sha256', key).update(data).digest()),
   createMd5: () => new NodeMd5(),
 };

@@ -17,6 +17,8 @@ export interface HashBackend {
   md5Base64(data: Uint8Array): string;
   sha256(data: Uint8Array | string): Uint8Array;
   hmacSha1(key: Uint8Array | string, data: Uint8Array | string): Uint8Array;
+  /** Base64 of the HMAC-SHA1, the V1 signature; separate so a back-end can skip a copy. */
+  hmacSha1Base64(key: Uint8Array | string, data: Uint8Array | string): string;
   hmacSha256(key: Uint8Array | string, data: Uint8Array | string): Uint8Array;
   createMd5(): IncrementalHash;
 }

@@ -8,6 +8,7 @@ import {
   effectiveAdditionalHeaders,
   headerValue,
   isoDateV4,
+  lowerCaseHeaders,
   type SignableRequest,
 } from './canonical.js';
 import { toHex } from './encoding.js';
@@ -21,7 +22,7 @@ import {
   urlHost,
   withQuery,
 } from './presign-common.js';
-import { setHeader } from './v1-header.js';
+import { withHeaders } from './v1-header.js';
 
 /** The V4 algorithm name, in the Authorization header and `x-oss-signature-version`. */
 export const ALGORITHM_V4 = 'OSS4-HMAC-SHA256';
@@ -142,22 +143,22 @@ export function signRequestV4(
     throw new TypeError(`options must be an object with a region, got ${describe(options)}`);
   }
   const region = checkRegion(options.region);
-  const headers = { ...req.headers };
+  const lowered = lowerCaseHeaders(req.headers);
+  const added: Record<string, string> = {};
 
-  const existing = headerValue(headers, 'x-oss-date');
+  const existing = lowered.get('x-oss-date');
   const existingDate = existing === undefined ? undefined : parseIsoDate(existing);
   const date =
     options.date !== undefined || existingDate === undefined
       ? checkDate(options.date, 'options.date')
       : existingDate;
   const isoDate = isoDateV4(date);
-  setHeader(headers, 'x-oss-date', isoDate);
-  if (headerValue(headers, 'x-oss-content-sha256') === undefined) {
-    headers['x-oss-content-sha256'] = 'UNSIGNED-PAYLOAD';
-  }
+  added['x-oss-date'] = isoDate;
+  if (!lowered.has('x-oss-content-sha256')) added['x-oss-content-sha256'] = 'UNSIGNED-PAYLOAD';
   if (credentials.securityToken !== undefined) {
-    setHeader(headers, 'x-oss-security-token', credentials.securityToken);
+    added['x-oss-security-token'] = credentials.securityToken;
   }
+  const headers = withHeaders(req.headers, added);
 
   const additional = effectiveAdditionalHeaders(headers, options.additionalHeaders);
   const canonical = canonicalRequestV4({ ...req, headers }, additional);
@@ -171,8 +172,7 @@ export function signRequestV4(
     additionalHeaders: additional,
     signature,
   });
-  setHeader(headers, 'Authorization', authorization);
-  return headers;
+  return withHeaders(headers, { Authorization: authorization });
 }
 
 /** Options of a V4 presigned URL. */
