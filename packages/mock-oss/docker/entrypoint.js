@@ -17,18 +17,21 @@ const VALUE_FLAGS = [
   ['MOCK_OSS_ACCESS_KEY_SECRET', '--access-key-secret'],
   ['MOCK_OSS_REGION', '--region'],
   ['MOCK_OSS_DATA_DIR', '--data-dir'],
+  ['MOCK_OSS_STORAGE_LIMIT', '--storage-limit'],
 ];
 
 /** Variables holding a comma-separated list; each item becomes one repeated flag. */
 const LIST_FLAGS = [
   ['MOCK_OSS_BUCKETS', '--bucket'],
   ['MOCK_OSS_ROLES', '--role'],
+  ['MOCK_OSS_CNAMES', '--cname'],
 ];
 
 /** Variables that switch a flag on. */
 const SWITCH_FLAGS = [
   ['MOCK_OSS_NO_AUTH', '--no-auth'],
   ['MOCK_OSS_QUIET', '--quiet'],
+  ['MOCK_OSS_CORS_ALLOW_ALL', '--cors-allow-all'],
 ];
 
 /**

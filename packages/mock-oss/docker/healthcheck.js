@@ -12,7 +12,7 @@ const port = process.env.MOCK_OSS_PORT || '9000';
 const authority = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 
 try {
-  const response = await fetch(`http://${authority}/_mock/health`, {
+  const response = await fetch(`http://${authority}/_mock/info`, {
     signal: AbortSignal.timeout(2_000),
   });
   await response.arrayBuffer();

@@ -23,20 +23,11 @@ export const MOCK_OSS_IMAGE = 'oss-media/mock-oss:latest';
 /** The port the server listens on inside the container when it is not on the host network. */
 export const MOCK_OSS_CONTAINER_PORT = 9000;
 
-/** Root key pair used when {@link MockOssContainer.withCredentials} is not called. */
-export const DEFAULT_CREDENTIALS: Readonly<MockOssCredentials> = Object.freeze({
-  accessKeyId: 'mock-oss-access-key-id',
-  accessKeySecret: 'mock-oss-access-key-secret',
-});
-
-/** Region used when {@link MockOssContainer.withRegion} is not called. */
-export const DEFAULT_REGION = 'cn-hangzhou';
-
-/** The allow-everything role the server creates when no role is configured. */
-export const DEFAULT_ROLE_ARN = 'acs:ram::1234567890123456:role/mock-oss-full-access';
-
-/** A cheap path to probe readiness on; any HTTP answer counts. */
-const READINESS_PATH = '/_mock/health';
+/**
+ * The server's unsigned description of itself (credentials, region, roles, STS path): probed for
+ * readiness, then read so that what the started container reports is what the server uses.
+ */
+const INFO_PATH = '/_mock/info';
 
 /** Where role policies are copied inside the container. */
 const POLICY_DIR = '/tmp/mock-oss-policies';
@@ -66,12 +57,15 @@ interface RoleSetting {
  * await oss.stop();
  */
 export class MockOssContainer extends GenericContainer {
-  #credentials: MockOssCredentials = { ...DEFAULT_CREDENTIALS };
-  #region = DEFAULT_REGION;
+  #credentials?: MockOssCredentials;
+  #region?: string;
   #buckets: string[] = [];
   #roles: RoleSetting[] = [];
   #noAuth = false;
   #quiet = false;
+  #corsAllowAll = false;
+  #storageLimit?: number;
+  #cnames: string[] = [];
   #dataDir = '';
   #hostNetwork = true;
   #port?: number;
@@ -84,7 +78,8 @@ export class MockOssContainer extends GenericContainer {
   }
 
   /**
-   * Sets the root key pair: it signs OSS requests and the AssumeRole call.
+   * Sets the root key pair: it signs OSS requests and the AssumeRole call. Default: the CLI's
+   * (`mock-access-key-id` / `mock-access-key-secret`).
    *
    * @throws {TypeError} when either part is empty
    */
@@ -105,7 +100,7 @@ export class MockOssContainer extends GenericContainer {
     return this;
   }
 
-  /** Sets the region the server reports and V4 signatures are scoped to. */
+  /** Sets the region the server reports and V4 signatures are scoped to (default: the CLI's). */
   withRegion(region: string): this {
     this.#region = region;
     return this;
@@ -114,7 +109,7 @@ export class MockOssContainer extends GenericContainer {
   /**
    * Adds a role that STS can hand out. Without a policy the role allows everything. The first
    * role added is the one {@link StartedMockOssContainer.getRoleArn} returns; with none, the
-   * server's own allow-everything role ({@link DEFAULT_ROLE_ARN}) exists.
+   * server creates one allow-everything role.
    *
    * @param arn `acs:ram::<uid>:role/<name>`
    * @param policy a policy document (object or JSON text)
@@ -131,6 +126,30 @@ export class MockOssContainer extends GenericContainer {
   /** Accepts every request, signed or not. */
   withNoAuth(): this {
     this.#noAuth = true;
+    return this;
+  }
+
+  /** Lets buckets without CORS rules answer every origin, for browser tests. */
+  withCorsAllowAll(): this {
+    this.#corsAllowAll = true;
+    return this;
+  }
+
+  /** Caps the stored bytes; writes beyond the cap are refused with the service's error. */
+  withStorageLimit(bytes: number): this {
+    if (!Number.isSafeInteger(bytes) || bytes <= 0) {
+      throw new RangeError(`withStorageLimit needs a positive byte count, received ${bytes}`);
+    }
+    this.#storageLimit = bytes;
+    return this;
+  }
+
+  /** Serves `bucket` for requests whose Host is `host` (CNAME-style access). */
+  withCname(host: string, bucket: string): this {
+    if (!host || !bucket || /[,=]/.test(host) || bucket.includes(',')) {
+      throw new TypeError(`withCname needs a host and a bucket, received ${host} and ${bucket}`);
+    }
+    this.#cnames.push(`${host}=${bucket}`);
     return this;
   }
 
@@ -196,30 +215,34 @@ export class MockOssContainer extends GenericContainer {
     const endpoint = this.#hostNetwork
       ? `http://127.0.0.1:${port}`
       : `http://${started.getHost()}:${started.getMappedPort(MOCK_OSS_CONTAINER_PORT)}`;
-    return new StartedMockOssContainer(started, {
-      endpoint,
-      credentials: { ...this.#credentials },
-      region: this.#region,
-      roleArns: this.#roles.length > 0 ? this.#roles.map((r) => r.arn) : [DEFAULT_ROLE_ARN],
-      buckets: [...this.#buckets],
-    });
+    try {
+      const info = await readServerInfo(endpoint);
+      return new StartedMockOssContainer(started, { ...info, buckets: [...this.#buckets] });
+    } catch (error) {
+      await started.stop();
+      throw error;
+    }
   }
 
   #configure(port: number): void {
     const listenPort = this.#hostNetwork ? port : MOCK_OSS_CONTAINER_PORT;
     const roleArgs = this.#roles.map((role, index) => this.#roleArgument(role, index));
 
+    // Empty values leave the CLI's defaults in force.
     this.withEnvironment({
       MOCK_OSS_HOST: this.#hostNetwork ? '127.0.0.1' : '0.0.0.0',
       MOCK_OSS_PORT: String(listenPort),
-      MOCK_OSS_ACCESS_KEY_ID: this.#credentials.accessKeyId,
-      MOCK_OSS_ACCESS_KEY_SECRET: this.#credentials.accessKeySecret,
-      MOCK_OSS_REGION: this.#region,
+      MOCK_OSS_ACCESS_KEY_ID: this.#credentials?.accessKeyId ?? '',
+      MOCK_OSS_ACCESS_KEY_SECRET: this.#credentials?.accessKeySecret ?? '',
+      MOCK_OSS_REGION: this.#region ?? '',
       MOCK_OSS_DATA_DIR: this.#dataDir,
       MOCK_OSS_BUCKETS: this.#buckets.join(','),
       MOCK_OSS_ROLES: roleArgs.join(','),
       MOCK_OSS_NO_AUTH: String(this.#noAuth),
       MOCK_OSS_QUIET: String(this.#quiet),
+      MOCK_OSS_CORS_ALLOW_ALL: String(this.#corsAllowAll),
+      MOCK_OSS_STORAGE_LIMIT: this.#storageLimit === undefined ? '' : String(this.#storageLimit),
+      MOCK_OSS_CNAMES: this.#cnames.join(','),
     });
 
     if (this.#hostNetwork) {
@@ -232,11 +255,10 @@ export class MockOssContainer extends GenericContainer {
       );
     }
 
-    // Any status proves the server is up: with signatures checked, an unsigned GET gets 403.
     this.withWaitStrategy(
       this.#hostNetwork
-        ? new LoopbackAnswerWaitStrategy(`http://127.0.0.1:${port}${READINESS_PATH}`)
-        : Wait.forHttp(READINESS_PATH, MOCK_OSS_CONTAINER_PORT).forStatusCodeMatching(() => true),
+        ? new LoopbackAnswerWaitStrategy(`http://127.0.0.1:${port}${INFO_PATH}`)
+        : Wait.forHttp(INFO_PATH, MOCK_OSS_CONTAINER_PORT).forStatusCode(200),
     );
   }
 
@@ -262,6 +284,9 @@ export class MockOssContainer extends GenericContainer {
       this.#noAuth,
       this.#quiet,
       this.#dataDir,
+      this.#corsAllowAll,
+      this.#storageLimit,
+      this.#cnames,
     ]);
     const digest = createHash('sha256').update(configuration).digest();
     return 20_000 + (digest.readUInt32BE(0) % 10_000);
@@ -274,7 +299,40 @@ interface StartedSettings {
   credentials: MockOssCredentials;
   region: string;
   roleArns: string[];
+  stsEndpointPath: string;
   buckets: string[];
+}
+
+/**
+ * The settings the server reports about itself.
+ *
+ * @throws {Error} when the answer is not the JSON the server's control endpoint gives
+ */
+async function readServerInfo(endpoint: string): Promise<Omit<StartedSettings, 'buckets'>> {
+  const response = await fetch(`${endpoint}${INFO_PATH}`, { signal: AbortSignal.timeout(5_000) });
+  const body = await response.text();
+  const info = (response.ok ? JSON.parse(body) : {}) as Partial<StartedSettings>;
+  const valid =
+    typeof info.credentials?.accessKeyId === 'string' &&
+    typeof info.credentials.accessKeySecret === 'string' &&
+    typeof info.region === 'string' &&
+    Array.isArray(info.roleArns) &&
+    info.roleArns.length > 0;
+  if (!valid) {
+    throw new Error(
+      `mock-oss answered ${response.status} on ${INFO_PATH}, not its settings: ${body}`,
+    );
+  }
+  return {
+    endpoint,
+    credentials: {
+      accessKeyId: info.credentials!.accessKeyId,
+      accessKeySecret: info.credentials!.accessKeySecret,
+    },
+    region: info.region!,
+    roleArns: info.roleArns!,
+    stsEndpointPath: info.stsEndpointPath ?? '/sts',
+  };
 }
 
 /** A running mock-oss container. */
@@ -293,15 +351,15 @@ export class StartedMockOssContainer extends AbstractStartedContainer {
 
   /** The STS endpoint for AssumeRole, on the same port: `<endpoint>/sts`. */
   getStsEndpoint(): string {
-    return `${this.#settings.endpoint}/sts`;
+    return `${this.#settings.endpoint}${this.#settings.stsEndpointPath}`;
   }
 
-  /** The root key pair. */
+  /** The root key pair the server uses. */
   getCredentials(): MockOssCredentials {
     return { ...this.#settings.credentials };
   }
 
-  /** The region the server was started with. */
+  /** The region the server uses. */
   getRegion(): string {
     return this.#settings.region;
   }

@@ -8,6 +8,9 @@ import { dirname, join, relative, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from './docker.js';
 
+/** Dependencies needed only to compile a native addon, never loaded by the server. */
+const BUILD_TIME_ONLY = new Set(['nan']);
+
 interface PackageJson {
   name: string;
   dependencies?: Record<string, string>;
@@ -47,7 +50,7 @@ function runtimePaths(): { paths: Set<string>; unresolved: string[] } {
       readFileSync(join(packageDir, 'package.json'), 'utf8'),
     ) as PackageJson;
     const names = Object.keys({ ...manifest.dependencies, ...manifest.optionalDependencies });
-    for (const name of names) {
+    for (const name of names.filter((n) => !BUILD_TIME_ONLY.has(n))) {
       const found = findPackage(packageDir, name);
       if (found === undefined) {
         unresolved.push(`${name} (needed by ${manifest.name})`);

@@ -1,7 +1,8 @@
 /**
  * What the container tests need from the machine: a Docker daemon, a fresh build of the packages
- * the image copies, and the image itself. Import this module first: it disables the Ryuk reaper,
- * whose image cannot be pulled where no registry is reachable; the tests stop their containers.
+ * the image copies, and the image itself. Importing this module disables the Ryuk reaper (read
+ * by Testcontainers when the first container starts), whose image cannot be pulled where no
+ * registry is reachable; the tests stop their own containers.
  */
 import { execFile } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -93,12 +94,22 @@ async function hasBuildx(): Promise<boolean> {
 async function buildStalePackages(): Promise<void> {
   for (const name of IMAGE_PACKAGES) {
     const dir = join(REPO_ROOT, 'packages', name);
-    if (newestMtime(join(dir, 'src')) <= oldestMtime(join(dir, 'dist'))) continue;
-    await run('npx', ['tsc', '-p', join(dir, 'tsconfig.build.json')], {
+    if (isFresh(dir)) continue;
+
+    // tsc emits despite type errors; those are the type-check's business, a missing emit is ours.
+    const build = await run('npx', ['tsc', '-p', join(dir, 'tsconfig.build.json')], {
       cwd: REPO_ROOT,
       timeout: 180_000,
-    });
+    }).catch((error: { stdout?: string; message: string }) => error);
+    if (!isFresh(dir)) {
+      const output = 'stdout' in build ? build.stdout : '';
+      throw new Error(`could not build packages/${name}: ${output || String(build)}`);
+    }
   }
+}
+
+function isFresh(packageDir: string): boolean {
+  return newestMtime(join(packageDir, 'src')) <= oldestMtime(join(packageDir, 'dist'));
 }
 
 function mtimes(dir: string, extension: string): number[] {
