@@ -1,20 +1,13 @@
 /**
  * A {@link SegmentStore} on `@oss-media/media-client`: segments, playlists and keys become OSS
  * objects through the client's PutObject and DeleteObject, with its signing, credential refresh
- * and request retries.
+ * and request retries. This is the only module of the package that knows media-client.
  */
+import type { OssClient } from '@oss-media/media-client';
 import { ContentType, type SegmentStore } from './store.js';
 
-/** The part of media-client's `OssClient` this adapter uses. */
-export interface ObjectClient {
-  putObject(
-    bucket: string,
-    key: string,
-    body: Uint8Array,
-    options?: { contentType?: string; headers?: Record<string, string> },
-  ): Promise<unknown>;
-  deleteObject(bucket: string, key: string): Promise<void>;
-}
+/** The part of media-client's `OssClient` this adapter uses (a whole client fits). */
+export type ObjectClient = Pick<OssClient, 'putObject' | 'deleteObject'>;
 
 /** Options of {@link MediaClientStore}. */
 export interface MediaClientStoreOptions {
