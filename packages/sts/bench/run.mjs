@@ -27,7 +27,10 @@ const session = buildPolicy({ bucket: 'media', path: 'videos/cam-42/*', mode: 'a
 const key = `videos/cam-42/2026/12/03/${'segment-'.repeat(8)}000123.ts`;
 const request = { action: 'oss:PutObject', resource: `acs:oss:*:*:media/${key}` };
 const dotted = { action: 'oss:PutObject', resource: `acs:oss:*:*:media/videos/cam-42/../${key}` };
-const stringToSign = `POST\n\n\nThu, 03 Dec 2026 10:00:00 GMT\nx-oss-date:Thu, 03 Dec 2026 10:00:00 GMT\nx-oss-security-token:${'T'.repeat(600)}\n/media/${key}?append&position=1048576`;
+const date = 'Thu, 03 Dec 2026 10:00:00 GMT';
+const stringToSign =
+  `POST\n\n\n${date}\nx-oss-date:${date}\nx-oss-security-token:${'T'.repeat(600)}\n` +
+  `/media/${key}?append&position=1048576`;
 const rpcParams = {
   AccessKeyId: 'LTAIexample',
   Action: 'AssumeRole',
@@ -126,9 +129,10 @@ for (const row of rows) {
   const [ref, ratio] = Object.entries(row.ratios)[0] ?? [];
   const verdict = row.pass === null ? '' : row.pass ? 'PASS' : 'FAIL';
   const detail = ref ? `${ratio}× (${row.target}) ${verdict}` : '';
-  console.log(
-    `${row.case.padEnd(36)} ${`${row.median} ns`.padStart(10)} ${`${(row.spread * 100).toFixed(1)}%`.padStart(7)}  ${detail}`,
-  );
+  const median = `${row.median} ns`.padStart(10);
+  const spread = `${(row.spread * 100).toFixed(1)}%`.padStart(7);
+  console.log(`${row.case.padEnd(36)} ${median} ${spread}  ${detail}`);
 }
-if (jsonFile)
+if (jsonFile) {
   writeFileSync(jsonFile, `${JSON.stringify({ name: '@oss-media/sts', rows }, null, 2)}\n`);
+}

@@ -4,7 +4,7 @@
  */
 import type { Credentials } from '@oss-media/oss-sign';
 import { bodyExcerpt, StsError } from './errors.js';
-import { type PolicyDocument, parsePolicy, serializePolicy } from './policy.js';
+import { type PolicyDocument, serializePolicy } from './policy.js';
 import { canonicalizedQueryRpc, percentEncodeRpc, signRpc } from './rpc-signature.js';
 
 /** Credentials that may end: what STS hands out. */
@@ -48,7 +48,9 @@ export interface AssumeRoleOptions {
 export const DEFAULT_STS_ENDPOINT = 'https://sts.aliyuncs.com';
 /** The duration STS applies when none is given. */
 export const DEFAULT_DURATION_SECONDS = 3600;
+/** The shortest DurationSeconds STS accepts. */
 export const MIN_DURATION_SECONDS = 900;
+/** The longest DurationSeconds STS accepts; a role's own maximum may be lower. */
 export const MAX_DURATION_SECONDS = 43200;
 
 const ROLE_ARN = /^acs:ram::\d+:role\/[A-Za-z0-9._@-]{1,64}$/;
@@ -83,12 +85,14 @@ export function validateAssumeRole(o: AssumeRoleOptions): { policy?: string } {
 
   if (typeof o.roleArn !== 'string' || !ROLE_ARN.test(o.roleArn)) {
     throw new TypeError(
-      `roleArn (RoleArn) must look like acs:ram::<account id>:role/<role name>, received ${describe(o.roleArn)}`,
+      'roleArn (RoleArn) must look like acs:ram::<account id>:role/<role name>, ' +
+        `received ${describe(o.roleArn)}`,
     );
   }
   if (typeof o.roleSessionName !== 'string' || !ROLE_SESSION_NAME.test(o.roleSessionName)) {
     throw new TypeError(
-      `roleSessionName (RoleSessionName) must be 2..64 of [A-Za-z0-9.@_-], received ${describe(o.roleSessionName)}`,
+      'roleSessionName (RoleSessionName) must be 2..64 of [A-Za-z0-9.@_-], ' +
+        `received ${describe(o.roleSessionName)}`,
     );
   }
 
@@ -101,7 +105,8 @@ export function validateAssumeRole(o: AssumeRoleOptions): { policy?: string } {
     }
     if (duration < MIN_DURATION_SECONDS || duration > MAX_DURATION_SECONDS) {
       throw new RangeError(
-        `durationSeconds (DurationSeconds) must be ${MIN_DURATION_SECONDS}..${MAX_DURATION_SECONDS}, received ${duration}`,
+        `durationSeconds (DurationSeconds) must be ${MIN_DURATION_SECONDS}..` +
+          `${MAX_DURATION_SECONDS}, received ${duration}`,
       );
     }
   }

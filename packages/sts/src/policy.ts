@@ -9,7 +9,7 @@ export interface PolicyStatement {
   Effect: 'Allow' | 'Deny';
   Action: string | string[];
   Resource: string | string[];
-  /** Operator → condition key → accepted value(s), e.g. `{ StringLike: { 'oss:Prefix': 'a/*' } }`. */
+  /** Operator → condition key → accepted value(s): `{ StringLike: { 'oss:Prefix': 'a/*' } }` */
   Condition?: Record<string, Record<string, string | string[]>>;
 }
 
@@ -214,7 +214,8 @@ function modeActions(mode: string): { objectActions: string[]; list: boolean } {
 export function buildPolicy(o: { bucket: string; path: string; mode: string }): PolicyDocument {
   if (typeof o.bucket !== 'string' || !BUCKET_NAME.test(o.bucket)) {
     throw new TypeError(
-      `bucket must be 3..63 of [a-z0-9-], not starting or ending with "-"; received ${JSON.stringify(o.bucket)}`,
+      'bucket must be 3..63 of [a-z0-9-], not starting or ending with "-"; ' +
+        `received ${JSON.stringify(o.bucket)}`,
     );
   }
   const path = normalizeGrantPath(o.path);
@@ -251,7 +252,8 @@ export function serializePolicy(policy: PolicyDocument | string): string {
   const text = typeof policy === 'string' ? policy : JSON.stringify(policy);
   if (text.length > MAX_POLICY_LENGTH) {
     throw new RangeError(
-      `policy must be at most ${MAX_POLICY_LENGTH} characters once serialized, it has ${text.length}`,
+      `policy must be at most ${MAX_POLICY_LENGTH} characters once serialized, ` +
+        `it has ${text.length}`,
     );
   }
   return text;

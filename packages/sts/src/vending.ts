@@ -77,7 +77,8 @@ function resolveGrant(grant: VendingGrant): ResolvedGrant {
     durationSeconds > MAX_DURATION_SECONDS
   ) {
     throw new RangeError(
-      `durationSeconds must be an integer ${MIN_DURATION_SECONDS}..${MAX_DURATION_SECONDS}, received ${durationSeconds}`,
+      `durationSeconds must be an integer ${MIN_DURATION_SECONDS}..${MAX_DURATION_SECONDS}, ` +
+        `received ${durationSeconds}`,
     );
   }
   return {
@@ -187,7 +188,7 @@ function pick(record: Record<string, unknown>, ...names: string[]): unknown {
   return undefined;
 }
 
-/** Reads credentials from our own body shape, STS's (`Credentials: {...}`) or a flat PascalCase one. */
+/** Reads credentials from our body shape, STS's (`Credentials: {...}`) or flat PascalCase. */
 function readVended(value: unknown): VendedCredentials | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const outer = value as Record<string, unknown>;
@@ -291,7 +292,8 @@ export async function fetchVendedCredentials(
   if (vended === undefined) {
     throw new StsError(
       'UnexpectedResponse',
-      `token endpoint answered HTTP ${status} without credentials: ${JSON.stringify(bodyExcerpt(text))}`,
+      `token endpoint answered HTTP ${status} without credentials: ` +
+        JSON.stringify(bodyExcerpt(text)),
       { status, body: bodyExcerpt(text) },
     );
   }

@@ -60,7 +60,7 @@ describe('assumeRole: the request', () => {
     expect(Signature).toBe(signRpc('POST', signed, 'app-secret'));
   });
 
-  it('adds Policy (serialized), ExternalId, DurationSeconds and SecurityToken when given', async () => {
+  it('sends Policy (serialized), ExternalId, DurationSeconds, SecurityToken if given', async () => {
     const sts = fakeSts({ secrets: { LTAIapp: 'app-secret' } });
     const policy = buildPolicy({ bucket: 'media', path: 'videos/cam-42/*', mode: 'a' });
     await assumeRole(
@@ -84,7 +84,7 @@ describe('assumeRole: the request', () => {
     expect(Signature).toBe(signRpc('POST', signed, 'app-secret'));
   });
 
-  it('leaves the grammar to the service: conditions this package does not evaluate pass', async () => {
+  it('leaves grammar to the service: conditions this package cannot evaluate pass', async () => {
     const sts = fakeSts({ secrets: { LTAIapp: 'app-secret' } });
     const policy = {
       Version: '1' as const,
@@ -135,7 +135,7 @@ describe('assumeRole: the request', () => {
 });
 
 describe('assumeRole: the answer', () => {
-  it('returns credentials with expiration as a Date, the assumed role user and request id', async () => {
+  it('returns credentials, expiration as a Date, the assumed role user, request id', async () => {
     const sts = fakeSts({ secrets: { LTAIapp: 'app-secret' }, now: () => NOW });
     const result = await assumeRole(base({ fetch: sts.fetch, durationSeconds: 900 }));
     expect(result).toEqual({
@@ -188,12 +188,14 @@ describe('assumeRole: the answer', () => {
     [
       '200 with a bad Expiration',
       200,
-      '{"Credentials":{"AccessKeyId":"a","AccessKeySecret":"b","SecurityToken":"c","Expiration":"soon"}}',
+      '{"Credentials":{"AccessKeyId":"a","AccessKeySecret":"b","SecurityToken":"c",' +
+        '"Expiration":"soon"}}',
     ],
     [
       '200 with an empty token',
       200,
-      '{"Credentials":{"AccessKeyId":"a","AccessKeySecret":"b","SecurityToken":"","Expiration":"2030-01-01T00:00:00Z"}}',
+      '{"Credentials":{"AccessKeyId":"a","AccessKeySecret":"b","SecurityToken":"",' +
+        '"Expiration":"2030-01-01T00:00:00Z"}}',
     ],
     ['500 JSON without Code', 500, '{"oops":true}'],
     ['200 with a JSON array', 200, '[]'],

@@ -387,7 +387,7 @@ describe('escape attempts, as properties', () => {
     );
   });
 
-  it('whatever an Allow with wildcards grants, the plain glob matches too (the rule only narrows)', () => {
+  it('what an Allow with wildcards grants, the plain glob matches too (the rule narrows)', () => {
     const alphabet = fc.constantFrom('a', '/', '.', '*', '?');
     const text = (chars: fc.Arbitrary<string>) =>
       fc.array(chars, { maxLength: 10 }).map((a) => a.join(''));

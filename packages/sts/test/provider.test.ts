@@ -66,7 +66,7 @@ describe('CredentialsProvider: refresh timing', () => {
     expect((await h.provider.getCredentials()).accessKeyId).toBe('ak2');
   });
 
-  it('caps the margin at half the lifetime so short credentials are not refetched every call', async () => {
+  it('caps the margin at half the lifetime, so short credentials last', async () => {
     const h = harness({ lifetimeMs: 4 * MINUTE });
     await h.provider.getCredentials();
     h.advance(2 * MINUTE - 1);
@@ -141,7 +141,7 @@ describe('CredentialsProvider: single flight', () => {
 });
 
 describe('CredentialsProvider: failures', () => {
-  it('a failed refresh keeps the old credentials until they expire, then surfaces the error', async () => {
+  it('a failed refresh keeps the old credentials to expiry, then surfaces the error', async () => {
     const h = harness({ retryDelayMs: 0 });
     await h.provider.getCredentials();
     const error = new StsError('RequestFailed', 'network down');
@@ -163,7 +163,7 @@ describe('CredentialsProvider: failures', () => {
     expect(h.provider.lastError).toBeUndefined();
   });
 
-  it('waits retryDelayMs between failed attempts while the old credentials still work', async () => {
+  it('waits retryDelayMs between failures while the old credentials still work', async () => {
     const h = harness({ retryDelayMs: 10_000 });
     await h.provider.getCredentials();
     h.fail(new Error('down'));

@@ -60,7 +60,7 @@ describe('RPC signature, protocol §9 vector', () => {
     expect(canonicalizedQueryRpc(reversed)).toBe(VECTOR.canonicalizedQuery);
   });
 
-  it('a Signature parameter is left out, so received parameters can be verified as they are', () => {
+  it('leaves out a Signature parameter, so received parameters verify as they are', () => {
     const received = { ...VECTOR.params, Signature: VECTOR.signature };
     expect(signRpc('GET', received, VECTOR.secret)).toBe(VECTOR.signature);
   });

@@ -212,7 +212,7 @@ describe('fetchVendedCredentials', () => {
     });
   });
 
-  it('HTML or a body without credentials is UnexpectedResponse with status and body start', async () => {
+  it('HTML or a body without credentials: UnexpectedResponse, status, body start', async () => {
     for (const [status, body] of [
       [503, '<h1>Service Unavailable</h1>'],
       [200, '{"ok":true}'],
