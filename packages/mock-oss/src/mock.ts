@@ -9,6 +9,7 @@ import { authenticate, type Identity } from './auth/authenticate.js';
 import { authorize } from './auth/authorize.js';
 import { Clock } from './clock.js';
 import { handleControl } from './control.js';
+import { crc64 } from './digest.js';
 import { OssError } from './errors.js';
 import { type FaultAction, Faults } from './faults.js';
 import { EMPTY_BODY, type MockRequest, type MockResponse, splitTarget } from './http.js';
@@ -67,6 +68,8 @@ export interface MockOssOptions {
   requestLogLimit?: number;
   /** Randomness for probabilistic faults (tests pass a seeded one). */
   random?: () => number;
+  /** CRC-64 implementation (the Node entry passes a native one when available). */
+  crc64?: (data: Uint8Array, previous: bigint) => bigint;
   /** Called after each request (the CLI prints a line from it). */
   onRequest?: (entry: RequestLogEntry) => void;
 }
@@ -145,6 +148,7 @@ export function createMockOss(options: MockOssOptions = {}): MockOss {
     if (!isValidBucketName(bucket.name)) throw new TypeError(`invalid bucket name: ${bucket.name}`);
   }
   const lifecycleSwept = new Map<string, number>();
+  const crcFunction = options.crc64 ?? crc64;
 
   async function createBucket(name: string, acl: BucketRecord['acl'] = 'private'): Promise<void> {
     if (!isValidBucketName(name)) throw new TypeError(`invalid bucket name: ${name}`);
@@ -342,6 +346,7 @@ export function createMockOss(options: MockOssOptions = {}): MockOss {
       region,
       ownerId: accounts.accountId,
       storageLimit: options.storageLimit ?? Number.POSITIVE_INFINITY,
+      crc64: crcFunction,
       authorizeAlso(action, resource) {
         if (identity.kind === 'anonymous') {
           const [sourceBucket, ...rest] = resource.replace('acs:oss:*:*:', '').split('/');

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { loadNativeCrc64 } from './crc-native.js';
 import { type Listening, type ListenOptions, listen as listenWith } from './listen.js';
 import { createMockOss as createCore, type MockOss, type MockOssOptions } from './mock.js';
 
@@ -27,7 +28,8 @@ export interface NodeMockOss extends MockOss {
  * await server.close();
  */
 export function createMockOss(options: MockOssOptions = {}): NodeMockOss {
-  const core = createCore(options) as NodeMockOss;
+  const native = options.crc64 === undefined ? loadNativeCrc64() : undefined;
+  const core = createCore(native ? { ...options, crc64: native } : options) as NodeMockOss;
   core.listen = (listenOptions) => listenWith(core, listenOptions);
   return core;
 }

@@ -30,13 +30,15 @@ export class RequestLog {
   /** Appends an entry, dropping the oldest beyond the limit. */
   record(entry: RequestLogEntry): void {
     this.#entries.push(entry);
-    if (this.#entries.length > this.#limit)
-      this.#entries.splice(0, this.#entries.length - this.#limit);
+    // Trimming in batches keeps recording O(1) amortized; a splice per request would be O(limit).
+    if (this.#entries.length >= this.#limit * 2) this.#entries = this.#entries.slice(-this.#limit);
   }
 
-  /** The entries (a copy), optionally filtered. */
+  /** The entries (a copy, at most the limit, oldest first), optionally filtered. */
   list(filter?: (entry: RequestLogEntry) => boolean): RequestLogEntry[] {
-    return filter ? this.#entries.filter(filter) : this.#entries.slice();
+    const all = this.#entries;
+    const entries = all.length > this.#limit ? all.slice(-this.#limit) : all;
+    return filter ? entries.filter(filter) : entries.slice();
   }
 
   /** The last entry, if any. */
@@ -45,7 +47,7 @@ export class RequestLog {
   }
 
   get size(): number {
-    return this.#entries.length;
+    return Math.min(this.#entries.length, this.#limit);
   }
 
   clear(): void {

@@ -5,8 +5,17 @@ import { renderXml, type XmlChild } from './xml.js';
 
 /** `Last-Modified` / `Date` format: RFC 1123 in GMT. */
 export function httpDate(ms: number): string {
-  return new Date(ms).toUTCString();
+  // Every response carries a Date; formatting it once per second saves a measurable share.
+  const second = Math.floor(ms / 1000);
+  if (second !== lastSecond) {
+    lastSecond = second;
+    lastText = new Date(second * 1000).toUTCString();
+  }
+  return lastText;
 }
+
+let lastSecond = Number.NaN;
+let lastText = '';
 
 /** The ISO form OSS writes in XML bodies: `2015-02-02T05:15:13.000Z`. */
 export function isoDate(ms: number): string {

@@ -1,4 +1,4 @@
-import { crc64, createMd5, toBase64 } from '../digest.js';
+import { createMd5, toBase64 } from '../digest.js';
 import { OssError } from '../errors.js';
 import type { MockResponse } from '../http.js';
 import type { OssRequest } from '../parse.js';
@@ -16,6 +16,8 @@ export interface OperationContext {
   ownerId: string;
   /** Largest total of stored object bytes (memory cap), or Infinity. */
   storageLimit: number;
+  /** CRC-64 continuation: `crc64(chunk, previous)`. */
+  crc64(data: Uint8Array, previous: bigint): bigint;
   /** Checks a second permission (e.g. reading the source of a copy). */
   authorizeAlso(action: string, resource: string): void;
 }
@@ -81,7 +83,7 @@ export async function readBody(
         );
       }
       checkStorage(context, size);
-      crc = crc64(chunk, crc);
+      crc = context.crc64(chunk, crc);
       hash?.update(chunk);
       await staging.write(chunk);
     }
