@@ -60,6 +60,8 @@ const API_VERSION = '2015-04-01';
 export const MAX_POLICY_LENGTH = 2048;
 const HOST_ID = 'sts.aliyuncs.com';
 const FORM_TYPE = 'application/x-www-form-urlencoded';
+/** ExternalId: 2..1224 of letters, digits and `=,.@:/-_`, as the service accepts. */
+const EXTERNAL_ID = /^[A-Za-z0-9=,.@:/\-_]{2,1224}$/;
 const decoder = new TextDecoder();
 
 /**
@@ -92,6 +94,7 @@ export function isStsRequest(req: {
 export function handleStsRequest(req: StsRequest, ctx: StsContext): StsResponse {
   const requestId = newRequestId();
   try {
+    checkMethod(req.method);
     const params = mergedParams(req);
     checkAction(params, req.headers);
     if (!ctx.noAuth) authenticateCaller(req, params, ctx);
@@ -118,6 +121,13 @@ function mergedParams(req: StsRequest): Record<string, string> {
     for (const [name, value] of new URLSearchParams(decoder.decode(req.body))) params[name] = value;
   }
   return params;
+}
+
+function checkMethod(method: string): void {
+  const upper = method.toUpperCase();
+  if (upper !== 'GET' && upper !== 'POST') {
+    throw new StsServiceError('UnsupportedHTTPMethod', 'This http method is not supported.');
+  }
 }
 
 function checkAction(params: Record<string, string>, headers: Record<string, string>): void {
@@ -231,6 +241,14 @@ function assumeRole(params: Record<string, string>, ctx: StsContext): IssuedCred
       : /^\d{1,9}$/.test(durationText)
         ? Number(durationText)
         : Number.NaN;
+
+  const externalId = params.ExternalId;
+  if (externalId !== undefined && externalId !== '' && !EXTERNAL_ID.test(externalId)) {
+    throw new StsServiceError(
+      'InvalidParameter.ExternalId',
+      'The parameter ExternalId is wrongly formed.',
+    );
+  }
 
   const o: Parameters<Accounts['issue']>[0] = {
     roleArn,

@@ -232,6 +232,15 @@ describe('request shapes', () => {
     );
   });
 
+  it('methods other than GET and POST are UnsupportedHTTPMethod', () => {
+    const req = get(params());
+    expectError(call({ ...req, method: 'PUT' }, vectorAccounts()), 400, 'UnsupportedHTTPMethod');
+  });
+
+  it('a well-formed ExternalId is accepted', () => {
+    expect(call(get(params({ ExternalId: 'abcd-1234:x/y' })), vectorAccounts()).status).toBe(200);
+  });
+
   it('another action, or another version, is not found', () => {
     const accounts = vectorAccounts();
     expectError(
@@ -297,6 +306,8 @@ describe('AssumeRole parameters', () => {
       400,
       'InvalidParameter.DurationSeconds',
     ],
+    ['a one-character ExternalId', { ExternalId: 'x' }, 400, 'InvalidParameter.ExternalId'],
+    ['an ExternalId with a space', { ExternalId: 'ab cd' }, 400, 'InvalidParameter.ExternalId'],
     ['a policy that is not JSON', { Policy: '{"Version":' }, 400, 'InvalidParameter.PolicyGrammar'],
     [
       'a policy with an unknown effect',
