@@ -1,3 +1,6 @@
+import { mergeConfig } from 'vitest/config';
 import { defineProject } from '../../vitest.shared.js';
 
-export default defineProject();
+export default mergeConfig(defineProject(), {
+  test: { globalSetup: ['test/global-setup.ts'] },
+});

@@ -216,7 +216,8 @@ OSS_BUCKET (an existing bucket); OSS_STS_ENDPOINT overrides https://sts.aliyuncs
       .argument('<target>', 'oss://bucket/key')
       .option('--expires <seconds>', 'validity in seconds', integer('--expires', 1), 3600)
       .option('--v4', 'sign with OSS4-HMAC-SHA256 instead of V1')
-      .option('--method <method>', 'HTTP method the URL allows', 'GET'),
+      .option('--method <method>', 'HTTP method the URL allows: GET or PUT', 'GET')
+      .option('--content-type <type>', 'for PUT: the Content-Type the uploader will send'),
   ).action((target, options) => presignCommand(target, options, io));
 
   for (const command of program.commands) {
@@ -243,7 +244,7 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
     return 0;
   } catch (error) {
     // Commander already printed its own message (usage errors) or the help.
-    if (error instanceof CommanderError) return error.exitCode;
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
     const exitCode = error instanceof CliError ? error.exitCode : 1;
     io.stderr.write(`oss-media: ${describeError(error)}\n`);
     return exitCode;

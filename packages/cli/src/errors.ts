@@ -53,10 +53,14 @@ export function describeError(error: unknown): string {
   const cause = (error as { cause?: unknown } | null)?.cause;
   if (message === 'fetch failed' && cause !== undefined) message = describeError(cause);
 
+  // Client errors often spell the code and status in their message already: say them once.
   const details: string[] = [];
-  if (code !== undefined && !syscallCode && !(error instanceof CliError)) details.push(code);
+  const unsaid = (text: string) => !message.includes(text);
+  if (code !== undefined && !syscallCode && !(error instanceof CliError) && unsaid(code)) {
+    details.push(code);
+  }
   const status = field(error, 'status') ?? field(error, 'statusCode');
-  if (status !== undefined) details.push(`HTTP ${status}`);
+  if (status !== undefined && unsaid(status)) details.push(`HTTP ${status}`);
   const requestId = field(error, 'requestId');
   if (requestId !== undefined) details.push(`request id ${requestId}`);
 

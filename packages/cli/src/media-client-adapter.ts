@@ -97,7 +97,7 @@ export async function connectOss(options: OssConnectOptions): Promise<OssOperati
 
     remove: (bucket, key) => client.deleteObject(bucket, key),
 
-    async presign(bucket, key, { expires, v4, method }) {
+    async presign(bucket, key, { expires, v4, method, contentType }) {
       let signer = client;
       if (v4) {
         v4Client ??= createClient({
@@ -110,7 +110,12 @@ export async function connectOss(options: OssConnectOptions): Promise<OssOperati
         signer = v4Client;
       }
       const verb = (method ?? 'GET').toUpperCase();
-      if (verb === 'PUT') return signer.presignPutUrl(bucket, key, { expires });
+      if (verb === 'PUT') {
+        return signer.presignPutUrl(bucket, key, {
+          expires,
+          ...(contentType === undefined ? {} : { contentType }),
+        });
+      }
       if (verb !== 'GET') {
         throw new CliError('InvalidMethod', `--method must be GET or PUT, not ${verb}`, {
           exitCode: 2,
@@ -149,7 +154,9 @@ export async function connectOss(options: OssConnectOptions): Promise<OssOperati
           resume: upload.resume === true,
           onProgress: (p) => upload.onProgress?.(p.bytes + p.skipped),
         });
-        return report(progress.bytes, startPosition + progress.skipped, file.crc64.toString(10));
+        // Resuming skips the part of the source the object holds; appending adds after it.
+        const from = upload.resume ? progress.skipped : startPosition;
+        return report(progress.bytes, from, file.crc64.toString(10));
       } finally {
         await file.close();
       }

@@ -62,7 +62,7 @@ export interface OssOperations {
   presign(
     bucket: string,
     key: string,
-    options: { expires: number; v4?: boolean; method?: string },
+    options: { expires: number; v4?: boolean; method?: string; contentType?: string },
   ): Promise<string>;
   /** Uploads a file, or (appending) any stream of chunks, such as a camera's paced output. */
   upload(

@@ -53,6 +53,7 @@ function barProgress(options: ProgressOptions, stream: NodeJS.WriteStream): Prog
   bar.start(Math.max(options.total, 1), 0, payload(0));
 
   let last = 0;
+  let stopped = false;
   return {
     update(bytes) {
       last = bytes;
@@ -64,7 +65,8 @@ function barProgress(options: ProgressOptions, stream: NodeJS.WriteStream): Prog
       bar.update(last, payload(last));
     },
     stop() {
-      bar.stop();
+      if (!stopped) bar.stop();
+      stopped = true;
     },
   };
 }
@@ -93,7 +95,8 @@ function plainProgress(options: ProgressOptions, stream: NodeJS.WriteStream): Pr
       stream.write(`${text}\n`);
     },
     stop() {
-      if (nextQuarter <= 4) line(last);
+      if (nextQuarter <= 4 && last > 0) line(last);
+      nextQuarter = 5;
     },
   };
 }

@@ -93,7 +93,12 @@ export async function rmCommand(
 /** `oss-media presign oss://bucket/key [--expires s] [--v4] [--method M]`. */
 export async function presignCommand(
   target: string,
-  options: ConnectionFlags & { expires: number; v4?: boolean; method?: string },
+  options: ConnectionFlags & {
+    expires: number;
+    v4?: boolean;
+    method?: string;
+    contentType?: string;
+  },
   io: Io,
 ): Promise<void> {
   const { bucket, key } = parseOssUrl(target, { requireKey: true });
@@ -102,6 +107,7 @@ export async function presignCommand(
       expires: options.expires,
       v4: options.v4 === true,
       method: (options.method ?? 'GET').toUpperCase(),
+      ...(options.contentType === undefined ? {} : { contentType: options.contentType }),
     }),
   );
   println(io.stdout, url);

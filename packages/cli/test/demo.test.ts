@@ -1,0 +1,139 @@
+import { readFile } from 'node:fs/promises';
+import { Crc64 } from '@oss-media/oss-sign';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
+import { type RunningDemo, runDemo, summaryLines } from '../src/demo.js';
+import { Capture, runCli, SAMPLE_DIR } from './helpers.js';
+
+const sample = await readFile(`${SAMPLE_DIR}sample.mp4`);
+const sampleCrc = new Crc64().update(sample).toString();
+
+describe('the scenario, in process, as fast as possible', () => {
+  let demo: RunningDemo;
+  const stderr = new Capture();
+
+  beforeAll(async () => {
+    demo = await runDemo({ fast: true, tty: false }, { stdout: new Capture(), stderr, env: {} });
+  });
+
+  afterAll(async () => {
+    await demo?.close();
+  });
+
+  test('uploads the whole sample with matching CRC-64s', () => {
+    const { summary } = demo;
+    expect(summary).toMatchObject({
+      mock: true,
+      bucket: 'media',
+      bytes: sample.length,
+      localCrc64: sampleCrc,
+      objectCrc64: sampleCrc,
+      crcMatch: true,
+      retries: 0,
+    });
+    expect(summary.key).toMatch(/^videos\/cam-1\/\d{8}-\d{6}\.mp4$/);
+    expect(summary.bytesPerSecond).toBeGreaterThan(0);
+  });
+
+  test('the token expired mid-upload and the camera refreshed it', () => {
+    expect(demo.summary.refreshes).toBeGreaterThanOrEqual(1);
+    const log = stderr.text;
+    const expired = log.indexOf("the camera's token has expired");
+    const refreshed = log.indexOf("camera 'cam-1' refreshed its token");
+    expect(log).toContain("camera 'cam-1' got a token for videos/cam-1/");
+    expect(expired).toBeGreaterThan(0);
+    expect(refreshed).toBeGreaterThan(expired);
+  });
+
+  test('the steps are announced in order', () => {
+    const log = stderr.text;
+    const steps = ['1. mock OSS + STS', '2. application server', '3. camera'].map((s) =>
+      log.indexOf(s),
+    );
+    expect(steps.every((at) => at >= 0)).toBe(true);
+    expect([...steps].sort((a, b) => a - b)).toEqual(steps);
+  });
+
+  test('the presigned playback URL returns the recording', async () => {
+    const response = await fetch(demo.summary.playbackUrl);
+    expect(response.status).toBe(200);
+    expect(Buffer.compare(Buffer.from(await response.arrayBuffer()), sample)).toBe(0);
+  });
+
+  test('the sample is also published as HLS, and the page lists both', async () => {
+    const { hls } = demo.summary;
+    expect(hls).toMatchObject({ segments: 3 });
+    const videos = await (await fetch(`${demo.summary.pageUrl}api/videos`)).json();
+    const keys = videos.videos.map((v: { key: string }) => v.key);
+    expect(keys).toContain(demo.summary.key);
+    expect(keys).toContain((hls as { key: string }).key);
+  });
+
+  test('the summary names every figure on its own line', () => {
+    const text = summaryLines(demo.summary).join('\n');
+    expect(text).toMatch(
+      new RegExp(`^  bytes\\s+${sample.length} \\(300\\.0 KiB\\) in [\\d.]+ s, `, 'm'),
+    );
+    expect(text).toMatch(/^ {2}refreshes\s+[1-9]\d*$/m);
+    expect(text).toMatch(/^ {2}retries\s+0$/m);
+    expect(text).toMatch(new RegExp(`^  crc64 local\\s+${sampleCrc}$`, 'm'));
+    expect(text).toMatch(new RegExp(`^  crc64 object\\s+${sampleCrc} \\(match\\)$`, 'm'));
+    expect(text).toMatch(
+      /^ {2}playback URL\s+http:\/\/127\.0\.0\.1:\d+\/media\/videos\/cam-1\/.+Signature=/m,
+    );
+    expect(text).toMatch(/^ {2}web page\s+http:\/\/127\.0\.0\.1:\d+\/$/m);
+  });
+});
+
+describe('demo command', () => {
+  test('--exit at camera pace: the summary on stdout, exit 0', async () => {
+    const started = Date.now();
+    const result = await runCli(['demo', '--exit', '--seconds', '2', '--no-hls']);
+    expect(result.code).toBe(0);
+    expect(Date.now() - started).toBeGreaterThan(1_500);
+    expect(result.stdout).toMatch(/^Summary$/m);
+    expect(result.stdout).toMatch(/crc64 object\s+\d+ \(match\)/);
+    expect(result.stdout).toMatch(/hls\s+skipped: disabled with --no-hls/);
+    expect(result.stderr).toContain('at camera pace (2 s)');
+  });
+
+  test('--file uploads another recording', async () => {
+    const result = await runCli(['demo', '--exit', '--fast', '--file', `${SAMPLE_DIR}sample.aac`]);
+    expect(result.code).toBe(0);
+    const aac = await readFile(`${SAMPLE_DIR}sample.aac`);
+    expect(result.stdout).toMatch(new RegExp(`bytes\\s+${aac.length} `));
+    expect(result.stdout).toMatch(/object\s+oss:\/\/media\/videos\/cam-1\/\S+\.aac/);
+    expect(result.stdout).toMatch(/hls\s+skipped: HLS is published for the bundled sample only/);
+  });
+
+  test('a real endpoint without the rest of its configuration is refused in one line', async () => {
+    const result = await runCli(['demo', '--exit'], {
+      OSS_ENDPOINT: 'https://oss-cn-hangzhou.aliyuncs.com',
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /^oss-media: OSS_ENDPOINT is set, .* needs OSS_ACCESS_KEY_ID, OSS_ACCESS_KEY_SECRET, OSS_ROLE_ARN, OSS_BUCKET\n$/,
+    );
+  });
+
+  test('a missing --file is named', async () => {
+    const result = await runCli(['demo', '--exit', '--file', '/no/such.mp4']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^oss-media: cannot read '\/no\/such\.mp4'/);
+  });
+});
+
+describe('a CRC-64 mismatch', () => {
+  test('makes the demo exit non-zero', async () => {
+    vi.resetModules();
+    vi.doMock('../src/demo.js', async (original) => ({
+      ...(await original<typeof import('../src/demo.js')>()),
+      demoCommand: async () => ({ crcMatch: false }),
+    }));
+    const { run } = await import('../src/cli.js');
+    const stderr = new Capture();
+    const code = await run(['demo', '--exit'], { stdout: new Capture(), stderr, env: {} });
+    vi.doUnmock('../src/demo.js');
+    expect(code).toBe(1);
+    expect(stderr.text).toBe('oss-media: the CRC-64 of the object differs from the file\n');
+  });
+});
