@@ -29,6 +29,9 @@ export const MOCK_OSS_CONTAINER_PORT = 9000;
  */
 const INFO_PATH = '/_mock/info';
 
+/** How many free ports start() tries before giving up on a port race. */
+const FREE_PORT_ATTEMPTS = 3;
+
 /** Where role policies are copied inside the container. */
 const POLICY_DIR = '/tmp/mock-oss-policies';
 
@@ -208,30 +211,27 @@ export class MockOssContainer extends GenericContainer {
    *   (the message carries the end of the container's log)
    */
   override async start(): Promise<StartedMockOssContainer> {
-    const port = this.#port ?? (this.#reuseRequested ? this.#stablePort() : await freePort());
-    this.#configure(port);
-    const started = await super.start();
+    this.#configure();
+    if (!this.#hostNetwork) return this.#startListeningOn(MOCK_OSS_CONTAINER_PORT);
+    if (this.#port !== undefined) return this.#startListeningOn(this.#port);
+    if (this.#reuseRequested) return this.#startListeningOn(this.#stablePort());
 
-    const endpoint = this.#hostNetwork
-      ? `http://127.0.0.1:${port}`
-      : `http://${started.getHost()}:${started.getMappedPort(MOCK_OSS_CONTAINER_PORT)}`;
-    try {
-      const info = await readServerInfo(endpoint);
-      return new StartedMockOssContainer(started, { ...info, buckets: [...this.#buckets] });
-    } catch (error) {
-      await started.stop();
-      throw error;
+    // A port found free can be taken by another process before the server binds it.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#startListeningOn(await freePort());
+      } catch (error) {
+        if (attempt >= FREE_PORT_ATTEMPTS || !String(error).includes('EADDRINUSE')) throw error;
+      }
     }
   }
 
-  #configure(port: number): void {
-    const listenPort = this.#hostNetwork ? port : MOCK_OSS_CONTAINER_PORT;
+  /** Everything but the address, which a retry may change. */
+  #configure(): void {
     const roleArgs = this.#roles.map((role, index) => this.#roleArgument(role, index));
 
     // Empty values leave the CLI's defaults in force.
     this.withEnvironment({
-      MOCK_OSS_HOST: this.#hostNetwork ? '127.0.0.1' : '0.0.0.0',
-      MOCK_OSS_PORT: String(listenPort),
       MOCK_OSS_ACCESS_KEY_ID: this.#credentials?.accessKeyId ?? '',
       MOCK_OSS_ACCESS_KEY_SECRET: this.#credentials?.accessKeySecret ?? '',
       MOCK_OSS_REGION: this.#region ?? '',
@@ -254,12 +254,31 @@ export class MockOssContainer extends GenericContainer {
           : { container: MOCK_OSS_CONTAINER_PORT, host: this.#port },
       );
     }
+  }
 
+  /** Starts the server on `port` (inside the container, which is the host's on host network). */
+  async #startListeningOn(port: number): Promise<StartedMockOssContainer> {
+    this.withEnvironment({
+      MOCK_OSS_HOST: this.#hostNetwork ? '127.0.0.1' : '0.0.0.0',
+      MOCK_OSS_PORT: String(port),
+    });
     this.withWaitStrategy(
       this.#hostNetwork
         ? new LoopbackAnswerWaitStrategy(`http://127.0.0.1:${port}${INFO_PATH}`)
         : Wait.forHttp(INFO_PATH, MOCK_OSS_CONTAINER_PORT).forStatusCode(200),
     );
+
+    const started = await super.start();
+    const endpoint = this.#hostNetwork
+      ? `http://127.0.0.1:${port}`
+      : `http://${started.getHost()}:${started.getMappedPort(MOCK_OSS_CONTAINER_PORT)}`;
+    try {
+      const info = await readServerInfo(endpoint);
+      return new StartedMockOssContainer(started, { ...info, buckets: [...this.#buckets] });
+    } catch (error) {
+      await started.stop();
+      throw error;
+    }
   }
 
   /** `ARN` or `ARN=/path/of/policy.json`, copying the policy into the container. */

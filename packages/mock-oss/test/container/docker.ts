@@ -108,25 +108,18 @@ async function buildStalePackages(): Promise<void> {
   }
 }
 
+/** Every source file has its compiled file, written after the source's last change. */
 function isFresh(packageDir: string): boolean {
-  return newestMtime(join(packageDir, 'src')) <= oldestMtime(join(packageDir, 'dist'));
-}
-
-function mtimes(dir: string, extension: string): number[] {
-  let entries: string[];
-  try {
-    entries = readdirSync(dir, { recursive: true, encoding: 'utf8' });
-  } catch {
-    return [];
-  }
-  return entries.filter((e) => e.endsWith(extension)).map((e) => statSync(join(dir, e)).mtimeMs);
-}
-
-function newestMtime(dir: string): number {
-  return Math.max(0, ...mtimes(dir, '.ts'));
-}
-
-function oldestMtime(dir: string): number {
-  const times = mtimes(dir, '.js');
-  return times.length === 0 ? -1 : Math.min(...times);
+  const sources = readdirSync(join(packageDir, 'src'), { recursive: true, encoding: 'utf8' });
+  return sources
+    .filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'))
+    .every((file) => {
+      const compiled = statSync(join(packageDir, 'dist', file.replace(/\.ts$/, '.js')), {
+        throwIfNoEntry: false,
+      });
+      return (
+        compiled !== undefined &&
+        compiled.mtimeMs >= statSync(join(packageDir, 'src', file)).mtimeMs
+      );
+    });
 }

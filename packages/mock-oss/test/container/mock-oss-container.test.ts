@@ -255,6 +255,17 @@ describe.runIf(mustRun)('mock-oss container', () => {
         await client.close();
       }
     });
+
+    it('is reported healthy by Docker through the image HEALTHCHECK', async () => {
+      const deadline = Date.now() + 30_000;
+      let health = '';
+      while (Date.now() < deadline) {
+        health = await docker(['inspect', '--format', '{{.State.Health.Status}}', oss.getId()]);
+        if (health !== 'starting') break;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      expect(health).toBe('healthy');
+    }, 40_000);
   });
 
   describe('started without auth, on the /data volume, with CORS open and a storage cap', () => {
