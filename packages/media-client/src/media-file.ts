@@ -26,6 +26,7 @@ import {
   TimeoutError,
 } from './errors.js';
 import {
+  type AppendResult,
   appendObject,
   deleteObject,
   getObject,
@@ -447,20 +448,29 @@ export class MediaFile {
 
     const { requester } = this.#context;
     const before: AppendState = { length: this.#position, crc: this.#crc };
+    const options = {
+      ...(before.length === 0 ? this.#writeOptions() : {}),
+      ...(signal === undefined ? {} : { signal }),
+    };
+    const send = () =>
+      appendObject(requester, this.bucket, this.key, before.length, bytes, options);
+
+    // The first attempt goes out before the CRC-64 is computed, so hashing overlaps the
+    // transfer and the service's work instead of adding to them.
+    let firstAttempt: Promise<AppendResult> | undefined = send();
+    firstAttempt.catch(() => {});
     const after: AppendState = {
       length: before.length + bytes.byteLength,
-      crc: crc64(bytes, before.crc),
+      crc: await crcWhileSending(bytes, before.crc),
     };
-    const options = before.length === 0 ? this.#writeOptions() : {};
     let lostAnswer = false;
 
     for (let attempt = 1; ; attempt += 1) {
       let reason: string;
       try {
-        const result = await appendObject(requester, this.bucket, this.key, before.length, bytes, {
-          ...options,
-          ...(signal === undefined ? {} : { signal }),
-        });
+        const sending = firstAttempt ?? send();
+        firstAttempt = undefined;
+        const result = await sending;
         this.#checkAppended(after, result.nextPosition, result.crc64, result.requestId);
         this.#commit(after);
         return;
@@ -712,6 +722,23 @@ export class MediaFile {
       { bucket: this.bucket, key: this.key },
     );
   }
+}
+
+/**
+ * CRC-64 of a chunk continued from `previous`, computed on a later turn of the event loop so
+ * that a request started just before is already on its way.
+ */
+function crcWhileSending(bytes: Uint8Array, previous: bigint): Promise<bigint> {
+  if (bytes.byteLength < 64 * 1024) return Promise.resolve(crc64(bytes, previous));
+  return new Promise((resolve, reject) => {
+    setTimeout(() => {
+      try {
+        resolve(crc64(bytes, previous));
+      } catch (error) {
+        reject(error);
+      }
+    }, 0);
+  });
 }
 
 /** A failure after which the append may or may not have been applied. */

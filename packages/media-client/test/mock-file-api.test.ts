@@ -110,7 +110,7 @@ describe.each(TRANSPORTS)('against mock-oss over loopback (%s transport)', (name
       await client.appendObject('media', key, 0, source.subarray(0, 1_500_000));
 
       const file = await client.open('media', key, 'a');
-      const stream = new Blob([source]).stream();
+      const stream = new Blob([source as Uint8Array<ArrayBuffer>]).stream();
       const result = await file.appendFrom(stream, { chunkSize: 512 * 1024, resume: true });
       expect(result).toMatchObject({ skipped: 1_500_000, bytes: source.length - 1_500_000 });
       const stored = await client.getObject('media', key);
