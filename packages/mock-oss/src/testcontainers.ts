@@ -187,7 +187,8 @@ export class MockOssContainer extends GenericContainer {
 
   /**
    * Host networking (the default) or a mapped port. Turn it off where host networking is not
-   * available to containers, as on Docker Desktop.
+   * available to containers, as on Docker Desktop. The mapped-port mode is not exercised by this
+   * repository's tests, whose machines run Docker without iptables.
    */
   withHostNetwork(enabled = true): this {
     this.#hostNetwork = enabled;

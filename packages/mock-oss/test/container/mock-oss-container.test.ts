@@ -69,6 +69,20 @@ interface AliOss {
 }
 const OSS = createRequire(import.meta.url)('ali-oss') as AliOss;
 
+const FULL_ACCESS_ROLE = 'acs:ram::1234567890123456:role/test-full-access';
+const CAMERA_ROLE = 'acs:ram::1234567890123456:role/camera-9-upload';
+/** May write and read under videos/cam-9/ only. */
+const CAMERA_POLICY = {
+  Version: '1',
+  Statement: [
+    {
+      Effect: 'Allow',
+      Action: ['oss:PutObject', 'oss:GetObject'],
+      Resource: ['acs:oss:*:*:videos/cam-9/*'],
+    },
+  ],
+};
+
 const run = promisify(execFile);
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 const bytes = (s: string) => new TextEncoder().encode(s);
@@ -90,6 +104,8 @@ describe.runIf(mustRun)('mock-oss container', () => {
         .withRegion('cn-shanghai')
         .withBucket('videos')
         .withBucket('logs')
+        .withRole(FULL_ACCESS_ROLE)
+        .withRole(CAMERA_ROLE, CAMERA_POLICY)
         .start();
     }, 120_000);
 
@@ -114,7 +130,8 @@ describe.runIf(mustRun)('mock-oss container', () => {
         accessKeySecret: 'container-sk',
       });
       expect(oss.getRegion()).toBe('cn-shanghai');
-      expect(oss.getRoleArn()).toMatch(/^acs:ram::\d+:role\/[\w.-]+$/);
+      expect(oss.getRoleArn()).toBe(FULL_ACCESS_ROLE);
+      expect(oss.getRoleArns()).toEqual([FULL_ACCESS_ROLE, CAMERA_ROLE]);
       expect(oss.getBuckets()).toEqual(['videos', 'logs']);
     });
 
@@ -251,6 +268,25 @@ describe.runIf(mustRun)('mock-oss container', () => {
         const result = await client.appendObject('videos', 'cam-42/token.ts', 0, bytes('0123'));
         expect(result.nextPosition).toBe(4);
         expect(text((await client.getObject('videos', 'cam-42/token.ts')).body)).toBe('0123');
+      } finally {
+        await client.close();
+      }
+    });
+
+    it('enforces the policy of a role given withRole (copied into the container)', async () => {
+      const token = await assumeRole({
+        credentials: oss.getCredentials(),
+        roleArn: CAMERA_ROLE,
+        roleSessionName: 'camera-9',
+        endpoint: oss.getStsEndpoint(),
+      });
+      const client = createClient({ endpoint: oss.getEndpoint(), auth: token });
+      try {
+        await client.putObject('videos', 'cam-9/allowed.ts', bytes('mine'));
+        const denied = await client
+          .putObject('videos', 'cam-1/not-mine.ts', bytes('theirs'))
+          .catch((e: unknown) => e);
+        expect(denied).toMatchObject({ status: 403, code: 'AccessDenied' });
       } finally {
         await client.close();
       }
