@@ -49,11 +49,13 @@ function runtimePaths(): { paths: Set<string>; unresolved: string[] } {
     const manifest = JSON.parse(
       readFileSync(join(packageDir, 'package.json'), 'utf8'),
     ) as PackageJson;
-    const names = Object.keys({ ...manifest.dependencies, ...manifest.optionalDependencies });
+    const optional = new Set(Object.keys(manifest.optionalDependencies ?? {}));
+    const names = [...Object.keys(manifest.dependencies ?? {}), ...optional];
     for (const name of names.filter((n) => !BUILD_TIME_ONLY.has(n))) {
       const found = findPackage(packageDir, name);
       if (found === undefined) {
-        unresolved.push(`${name} (needed by ${manifest.name})`);
+        // An optional dependency may legitimately be absent (its install step failed).
+        if (!optional.has(name)) unresolved.push(`${name} (needed by ${manifest.name})`);
         continue;
       }
       paths.add(rel(found));
