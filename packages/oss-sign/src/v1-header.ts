@@ -4,6 +4,7 @@ import {
   checkCredentials,
   checkDate,
   checkRequest,
+  LoweredHeaders,
   lowerCaseHeaders,
   ossHeaderBlock,
   type SignableRequest,
@@ -14,7 +15,7 @@ import type { HashBackend } from './hashes.js';
 /** The string to sign of a checked request whose headers are already lower-cased. */
 function buildStringToSign(
   req: SignableRequest,
-  lowered: Map<string, string>,
+  lowered: LoweredHeaders,
   dateOrExpires: string | undefined,
 ): string {
   const date = dateOrExpires ?? lowered.get('x-oss-date') ?? lowered.get('date') ?? '';
@@ -74,8 +75,8 @@ export function authorizationV1(accessKeyId: string, signature: string): string 
 }
 
 /**
- * A copy of `headers` without the names in `replaced` (lower-case) in any spelling, then with
- * `added` set. Built in one pass: deleting keys would slow every later access to the object.
+ * A copy of `headers` without the names in `added` in any spelling, then with `added` set.
+ * Built in one pass: deleting keys would slow every later access to the object.
  */
 export function withHeaders(
   headers: Record<string, string> | undefined,
@@ -83,38 +84,56 @@ export function withHeaders(
 ): Record<string, string> {
   const out: Record<string, string> = {};
   if (headers) {
+    const replaced = Object.keys(added).map((name) => name.toLowerCase());
     for (const k in headers) {
-      const lower = k.toLowerCase();
-      let kept = true;
-      for (const name in added) if (name.toLowerCase() === lower) kept = false;
-      if (kept) out[k] = headers[k]!;
+      if (!replaced.includes(k.toLowerCase())) out[k] = headers[k]!;
     }
   }
   return Object.assign(out, added);
 }
 
+const NO_OPTIONS: { date?: Date } = {};
+
 export function signRequestV1(
   h: HashBackend,
   req: SignableRequest,
   credentials: Credentials,
-  options: { date?: Date } = {},
+  options: { date?: Date } = NO_OPTIONS,
 ): Record<string, string> {
   checkRequest(req);
   checkCredentials(credentials);
-  const lowered = lowerCaseHeaders(req.headers);
-  const added: Record<string, string> = {};
+  const replaceDate = options.date !== undefined;
+  const token = credentials.securityToken;
 
-  if (options.date !== undefined || !lowered.has('x-oss-date')) {
-    added['x-oss-date'] = checkDate(options.date, 'options.date').toUTCString();
-    lowered.set('x-oss-date', added['x-oss-date']);
+  // One pass over the input makes both the headers to send and the lower-cased ones to sign.
+  const out: Record<string, string> = {};
+  const lowered = new LoweredHeaders();
+  const input = req.headers;
+  if (input) {
+    for (const k in input) {
+      const lower = k.toLowerCase();
+      const replaced =
+        lower === 'authorization' ||
+        (replaceDate && lower === 'x-oss-date') ||
+        (token !== undefined && lower === 'x-oss-security-token');
+      if (replaced) continue;
+      out[k] = input[k]!;
+      lowered.set(lower, input[k]!);
+    }
   }
-  if (credentials.securityToken !== undefined) {
-    added['x-oss-security-token'] = credentials.securityToken;
-    lowered.set('x-oss-security-token', credentials.securityToken);
+
+  if (replaceDate || !lowered.has('x-oss-date')) {
+    const date = checkDate(options.date, 'options.date').toUTCString();
+    out['x-oss-date'] = date;
+    lowered.set('x-oss-date', date);
+  }
+  if (token !== undefined) {
+    out['x-oss-security-token'] = token;
+    lowered.set('x-oss-security-token', token);
   }
 
   const stringToSign = buildStringToSign(req, lowered, undefined);
   const signature = h.hmacSha1Base64(credentials.accessKeySecret, stringToSign);
-  added.Authorization = authorizationV1(credentials.accessKeyId, signature);
-  return withHeaders(req.headers, added);
+  out.Authorization = authorizationV1(credentials.accessKeyId, signature);
+  return out;
 }

@@ -86,6 +86,26 @@ describe.each(ENTRIES)('%s', (_, api) => {
     });
   });
 
+  describe('V1 canonicalized OSS headers', () => {
+    test('trims values exactly as String#trim does, and keeps other control characters', () => {
+      const values = ['\t a \u00a0', '\u0001a\u0001', ' ', '', 'b\u2028', '\ufeffc'];
+      const headers = Object.fromEntries(values.map((v, i) => [`x-oss-meta-${i}`, v]));
+      const expected = values.map((v, i) => `x-oss-meta-${i}:${v.trim()}\n`).join('');
+      expect(api.canonicalizedOssHeaders(headers)).toBe(expected);
+    });
+
+    test('sorts names as code units, later spellings winning', () => {
+      const headers = {
+        'x-oss-b': '1',
+        'X-OSS-A': '2',
+        'x-oss-a': '3',
+        'x-oss-a-': '4',
+        'x-oss-B': '5',
+      };
+      expect(api.canonicalizedOssHeaders(headers)).toBe('x-oss-a:3\nx-oss-a-:4\nx-oss-b:5\n');
+    });
+  });
+
   describe('V1 string to sign', () => {
     test('takes x-oss-date over Date, and an explicit Expires over both', () => {
       const headers = { Date: 'date-header', 'x-oss-date': 'oss-date' };
