@@ -58,6 +58,7 @@ export function wildcardMatch(pattern: string, value: string, ignoreCase = false
   while (vi < v.length) {
     const c: string | undefined = p[pi];
     if (c === '*') {
+      if (pi === p.length - 1) return true; // a trailing `*` takes whatever is left
       starAt = pi++;
       starMatchEnd = vi;
     } else if (c !== undefined && (c === '?' || c === v[vi])) {
@@ -152,7 +153,10 @@ function likeMatch(
   valueHasDotSegment = DOT_SEGMENT.test(value),
 ): boolean {
   if (!valueHasDotSegment || !WILDCARD.test(pattern)) return wildcardMatch(pattern, value);
-  if (effect === 'Allow') return maskedWildcardMatch(pattern, value);
+  if (effect === 'Allow') {
+    // The masked match only narrows the plain one, which settles most misses cheaply.
+    return wildcardMatch(pattern, value) && maskedWildcardMatch(pattern, value);
+  }
   return (
     wildcardMatch(pattern, value) || wildcardMatch(pattern, resolveDotSegments(value, isResource))
   );

@@ -5,7 +5,16 @@
  */
 import { hmacSha1, toBase64 } from '@oss-media/oss-sign';
 
-const RFC3986_RESERVED_BY_ENCODE_URI_COMPONENT = /[!'()*]/g;
+const UNRESERVED_ONLY = /^[A-Za-z0-9\-_.~]*$/;
+/** Characters `encodeURIComponent` keeps that RFC 3986 reserves, with their escapes. */
+const LEFT_BY_ENCODE_URI_COMPONENT = /[!'()*]/g;
+const LEFT_ESCAPES: Readonly<Record<string, string>> = {
+  '!': '%21',
+  "'": '%27',
+  '(': '%28',
+  ')': '%29',
+  '*': '%2A',
+};
 
 /**
  * Percent-encodes text per RFC 3986 as RPC signing requires: keeps `A-Za-z0-9-_.~`, encodes
@@ -15,6 +24,7 @@ const RFC3986_RESERVED_BY_ENCODE_URI_COMPONENT = /[!'()*]/g;
  * @example percentEncodeRpc('a b*~') // 'a%20b%2A~'
  */
 export function percentEncodeRpc(text: string): string {
+  if (UNRESERVED_ONLY.test(text)) return text;
   let encoded: string;
   try {
     encoded = encodeURIComponent(text);
@@ -23,10 +33,7 @@ export function percentEncodeRpc(text: string): string {
       cause: error,
     });
   }
-  return encoded.replace(
-    RFC3986_RESERVED_BY_ENCODE_URI_COMPONENT,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
+  return encoded.replace(LEFT_BY_ENCODE_URI_COMPONENT, (c) => LEFT_ESCAPES[c] ?? c);
 }
 
 /**
