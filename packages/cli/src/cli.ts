@@ -1,4 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { appCommand } from './commands/app.js';
 import { hlsCommand } from './commands/hls.js';
 import {
   catCommand,
@@ -117,6 +118,24 @@ OSS_BUCKET (an existing bucket); OSS_STS_ENDPOINT overrides https://sts.aliyuncs
     .option('--no-auth', 'accept any request without checking signatures')
     .option('--quiet', 'do not log each request')
     .action((options) => serveCommand(options, io));
+
+  withConnection(
+    program
+      .command('app')
+      .description('run the application server: camera token vending and the video page')
+      .requiredOption('--bucket <bucket>', 'bucket holding videos/<camera>/')
+      .option('--camera <id=secret>', 'a camera and its bearer secret (repeatable)', collect, [])
+      .option('--role-arn <arn>', 'role assumed for camera tokens (default: $OSS_ROLE_ARN)')
+      .option('--sts-endpoint <url>', 'STS endpoint (default: as for token)')
+      .option(
+        '--token-seconds <n>',
+        'camera token lifetime, 900..43200',
+        integer('--token-seconds', 900),
+        900,
+      )
+      .option('--host <host>', 'address to listen on', '127.0.0.1')
+      .option('--port <port>', 'port (0: any free port)', integer('--port', 0), 8080),
+  ).action((options) => appCommand(options, io));
 
   withConnection(
     program

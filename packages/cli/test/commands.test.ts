@@ -2,6 +2,7 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Crc64 } from '@oss-media/oss-sign';
+import { fetchVendedCredentials } from '@oss-media/sts';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { run } from '../src/cli.js';
 import type { ListeningMock } from '../src/mock-adapter.js';
@@ -360,5 +361,38 @@ describe('serve', () => {
     expect(await running).toBe(0);
     const after = await runCli(['ls', 'oss://served'], exports);
     expectOneLineError(after, /refused/i);
+  });
+});
+
+describe('app', () => {
+  test('serves token vending for the listed cameras and the video list', async () => {
+    const stop = new AbortController();
+    const stdout = new Capture();
+    const stderr = new Capture();
+    const running = run(
+      ['app', '--bucket', 'media', '--port', '0', '--camera', 'cam-7=a-long-camera-secret'],
+      { stdout, stderr, env, signal: stop.signal },
+    );
+    for (let i = 0; i < 200 && !stdout.text.includes('Ctrl-C'); i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    const url = /application server at (\S+)\//.exec(stdout.text)?.[1];
+    expect(url, stderr.text).toBeDefined();
+
+    const token = await fetchVendedCredentials(`${url}/api/token`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer a-long-camera-secret' },
+    });
+    expect(token).toMatchObject({ path: 'videos/cam-7/', mode: 'ra' });
+    const list = await (await fetch(`${url}/api/videos`)).json();
+    expect(list.bucket).toBe('media');
+
+    stop.abort();
+    expect(await running).toBe(0);
+  });
+
+  test('a malformed --camera is refused', async () => {
+    const result = await runCli(['app', '--bucket', 'media', '--camera', 'cam-7=short'], env);
+    expectOneLineError(result, /--camera expects ID=SECRET/);
   });
 });
