@@ -97,8 +97,9 @@ function resolveGrant(grant: VendingGrant): ResolvedGrant {
  * credentials. Answers (all JSON, `Cache-Control: no-store`):
  * 200 `{ accessKeyId, accessKeySecret, securityToken, expiration, bucket, path, mode }`;
  * 401 `{ code: 'Unauthorized' }`; 405 `MethodNotAllowed`; 400 `InvalidGrant` when the grant is
- * malformed; 502 with STS's `code` and `requestId` when STS refused; 500 `InternalError`
- * otherwise. Error messages never include STS's own text, which can name the role.
+ * malformed; 502 with STS's `code` (or ours: `UnexpectedResponse`, `RequestFailed`) and
+ * `requestId` when `issue` throws an `StsError`; 500 `InternalError` otherwise. Error bodies
+ * never include STS's own message, which can name the role.
  *
  * @example
  * const handler = createTokenVendingHandler({
@@ -126,39 +127,43 @@ export function createTokenVendingHandler(
       );
     }
 
+    let found: VendingGrant | null;
+    try {
+      found = await o.authenticate(request);
+    } catch (error) {
+      o.onError?.(error, request);
+      return json(500, { code: 'InternalError', message: 'authentication failed' });
+    }
+    if (found === null || found === undefined) {
+      return json(401, { code: 'Unauthorized', message: 'caller not recognised' });
+    }
+
     let grant: ResolvedGrant;
     try {
-      const found = await o.authenticate(request);
-      if (found === null || found === undefined) {
-        return json(401, { code: 'Unauthorized', message: 'caller not recognised' });
-      }
       grant = resolveGrant(found);
     } catch (error) {
       o.onError?.(error, request);
-      if (error instanceof TypeError || error instanceof RangeError) {
-        return json(400, { code: 'InvalidGrant', message: error.message });
-      }
-      return json(500, { code: 'InternalError', message: 'authentication failed' });
+      return json(400, { code: 'InvalidGrant', message: (error as Error).message });
     }
 
     let issued: TemporaryCredentials & { expiration: Date };
     try {
       issued = await o.issue(grant);
-      if (!(issued?.expiration instanceof Date) || !issued.securityToken) {
-        throw new StsError(
-          'UnexpectedResponse',
-          'issue returned credentials without token or expiration',
-        );
-      }
     } catch (error) {
       o.onError?.(error, request);
-      if (error instanceof StsError && error.code !== 'UnexpectedResponse') {
+      if (error instanceof StsError) {
+        // Upstream trouble; STS's message stays out, it can name the role.
         return json(502, {
           code: error.code,
-          message: 'the token service refused the request',
+          message: 'the token service failed or refused the request',
           requestId: error.requestId,
         });
       }
+      return json(500, { code: 'InternalError', message: 'could not issue credentials' });
+    }
+    if (!(issued?.expiration instanceof Date) || !issued.securityToken) {
+      const error = new TypeError('issue returned credentials without token or expiration');
+      o.onError?.(error, request);
       return json(500, { code: 'InternalError', message: 'could not issue credentials' });
     }
 

@@ -143,13 +143,29 @@ describe('createTokenVendingHandler', () => {
     }
   });
 
-  it('500 when authenticate throws', async () => {
-    const handler = createTokenVendingHandler({
-      authenticate: () => Promise.reject(new Error('ldap down')),
-      issue: vi.fn(),
-    });
-    const response = await handler(request());
-    expect(response.status).toBe(500);
+  it('500 when authenticate throws, even a TypeError, without its message', async () => {
+    for (const thrown of [new Error('ldap down'), new TypeError('x.y is undefined')]) {
+      const handler = createTokenVendingHandler({
+        authenticate: () => Promise.reject(thrown),
+        issue: vi.fn(),
+      });
+      const response = await handler(request());
+      expect(response.status).toBe(500);
+      const text = await response.text();
+      expect(JSON.parse(text)).toMatchObject({ code: 'InternalError' });
+      expect(text).not.toContain(thrown.message);
+    }
+  });
+
+  it('502 when STS answers garbage or cannot be reached', async () => {
+    for (const code of ['UnexpectedResponse', 'RequestFailed']) {
+      const { handler } = handlerWith({
+        issue: () => Promise.reject(new StsError(code, 'upstream', { status: 503 })),
+      });
+      const response = await handler(request());
+      expect(response.status).toBe(502);
+      expect(await response.json()).toMatchObject({ code });
+    }
   });
 
   it('refuses missing hooks with a TypeError', () => {
