@@ -262,6 +262,11 @@ export async function runDemo(flags: DemoFlags, io: Io): Promise<RunningDemo> {
     const key = `videos/${camera}/${stamp(started)}${extname(file) || '.bin'}`;
     const chunkSize = flags.chunkSize ?? DEFAULT_CHUNK;
     const paceMs = flags.fast ? 0 : (flags.seconds ?? SAMPLE_SECONDS) * 1000;
+    await provider.getCredentials();
+    say(
+      `   uploading ${basename(file)} (${formatBytes(size)}) to oss://${target.bucket}/${key} ` +
+        (paceMs === 0 ? 'as fast as possible' : `at camera pace (${paceMs / 1000} s)`),
+    );
     const progress = createProgress({
       label: basename(file),
       total: size,
@@ -269,11 +274,6 @@ export async function runDemo(flags: DemoFlags, io: Io): Promise<RunningDemo> {
       quiet: flags.quiet === true,
       ...(flags.tty === undefined ? {} : { tty: flags.tty }),
     });
-    await provider.getCredentials();
-    say(
-      `   uploading ${basename(file)} (${formatBytes(size)}) to oss://${target.bucket}/${key} ` +
-        (paceMs === 0 ? 'as fast as possible' : `at camera pace (${paceMs / 1000} s)`),
-    );
     progressNote = (line) => (flags.quiet ? undefined : progress.note(line));
 
     const hlsJob = publishDemoHls(flags, {
