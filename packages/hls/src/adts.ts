@@ -52,21 +52,16 @@ export class AdtsParser {
    * view `chunk`; copy one before reusing that buffer.
    */
   push(chunk: Uint8Array): AdtsFrame[] {
-    this.chunkIndex++;
-    const frames: AdtsFrame[] = [];
+    const chunkIndex = ++this.chunkIndex;
+    const carried = this.carry.length;
     let bytes = chunk;
-    let base = 0;
-    let chunkOf = (position: number) => (position < base ? this.carryChunk : this.chunkIndex);
-
-    if (this.carry.length > 0) {
-      bytes = new Uint8Array(this.carry.length + chunk.length);
+    if (carried > 0) {
+      bytes = new Uint8Array(carried + chunk.length);
       bytes.set(this.carry);
-      bytes.set(chunk, this.carry.length);
-      base = this.carry.length;
-      const carryChunk = this.carryChunk;
-      chunkOf = (position) => (position < base ? carryChunk : this.chunkIndex);
+      bytes.set(chunk, carried);
     }
 
+    const frames: AdtsFrame[] = [];
     let offset = 0;
     while (bytes.length - offset >= 7) {
       const header = parseAdtsHeader(bytes, offset);
@@ -76,16 +71,17 @@ export class AdtsParser {
         continue;
       }
       if (bytes.length - offset < header.frameLength) break;
-      const { frameLength, ...fields } = header;
       frames.push({
-        bytes: bytes.subarray(offset, offset + frameLength),
-        ...fields,
-        chunkIndex: chunkOf(offset),
+        bytes: bytes.subarray(offset, offset + header.frameLength),
+        sampleRate: header.sampleRate,
+        channels: header.channels,
+        samples: header.samples,
+        chunkIndex: offset < carried ? this.carryChunk : chunkIndex,
       });
-      offset += frameLength;
+      offset += header.frameLength;
     }
 
-    this.carryChunk = chunkOf(offset);
+    this.carryChunk = offset < carried ? this.carryChunk : chunkIndex;
     this.carry = bytes.slice(offset);
     return frames;
   }

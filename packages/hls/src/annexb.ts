@@ -44,21 +44,15 @@ export class AnnexBSplitter {
   push(chunk: Uint8Array, onNal: (nal: Uint8Array, chunkIndex: number) => void): void {
     this.chunkIndex++;
     let nalStart = 0;
-    let search = 0;
 
-    for (;;) {
-      const one = chunk.indexOf(1, search);
-      if (one < 0) break;
-      search = one + 1;
-
-      const zeros = this.zerosBefore(chunk, one, nalStart);
+    for (let i = findOne(chunk, 0); i >= 0; i = findOne(chunk, i + 3)) {
+      const zeros = this.zerosBefore(chunk, i, nalStart);
       if (zeros < 2) continue;
-
-      if (this.started) this.emit(chunk, nalStart, one - zeros, onNal);
+      if (this.started) this.emit(chunk, nalStart, i - zeros, onNal);
       else this.dropPending();
       this.started = true;
       this.pendingChunk = this.chunkIndex;
-      nalStart = one + 1;
+      nalStart = i + 1;
     }
 
     if (this.started && nalStart < chunk.length) {
@@ -145,6 +139,23 @@ export class AnnexBSplitter {
     while (end > 0 && nal[end - 1] === 0) end--;
     if (end > 0) onNal(nal.subarray(0, end), this.pendingChunk);
   }
+}
+
+/**
+ * Index of the next 0x01 byte at or after `from`, skipping three bytes past any byte above 1:
+ * no `00 00 01` can end within two bytes of it. After a 0x01 the next one that may end a start
+ * code is three bytes on, for the same reason.
+ */
+function findOne(chunk: Uint8Array, from: number): number {
+  const length = chunk.length;
+  let i = from;
+  while (i < length) {
+    const byte = chunk[i] as number;
+    if (byte > 1) i += 3;
+    else if (byte === 0) i++;
+    else return i;
+  }
+  return -1;
 }
 
 /** One coded picture with the NAL units that belong to it. */

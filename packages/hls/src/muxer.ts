@@ -261,20 +261,28 @@ export class TsMuxer {
    * last SPS/PPS put before a keyframe that lacks them, so every segment decodes on its own.
    */
   private videoPayload(unit: AccessUnit): Uint8Array[] {
-    const pieces: Uint8Array[] = [];
-    const types = unit.nals.map(nalType);
-    if (types[0] !== NalType.AUD) pieces.push(START_CODE, AUD);
+    const nals = unit.nals;
+    let hasSps = false;
+    let hasPps = false;
+    for (const nal of nals) {
+      const type = nalType(nal);
+      if (type === NalType.SPS) hasSps = true;
+      else if (type === NalType.PPS) hasPps = true;
+    }
 
-    let rest = unit.nals;
-    if (types[0] === NalType.AUD) {
-      pieces.push(START_CODE, unit.nals[0] as Uint8Array);
-      rest = unit.nals.slice(1);
+    const pieces: Uint8Array[] = [];
+    let next = 0;
+    if (nalType(nals[0] as Uint8Array) === NalType.AUD) {
+      pieces.push(START_CODE, nals[0] as Uint8Array);
+      next = 1;
+    } else {
+      pieces.push(START_CODE, AUD);
     }
     if (unit.keyframe) {
-      if (!types.includes(NalType.SPS) && this.sps) pieces.push(START_CODE, this.sps);
-      if (!types.includes(NalType.PPS) && this.pps) pieces.push(START_CODE, this.pps);
+      if (!hasSps && this.sps) pieces.push(START_CODE, this.sps);
+      if (!hasPps && this.pps) pieces.push(START_CODE, this.pps);
     }
-    for (const nal of rest) pieces.push(START_CODE, nal);
+    for (; next < nals.length; next++) pieces.push(START_CODE, nals[next] as Uint8Array);
     return pieces;
   }
 

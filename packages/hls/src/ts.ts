@@ -154,7 +154,8 @@ export interface PesPacketOptions {
  * a continuity counter per PID across everything it writes.
  */
 export class TsPacketizer {
-  private buffer = new Uint8Array(64 * TS_PACKET_SIZE);
+  // About a second of 1.5 Mbit/s video, so a segment rarely needs more than a few doublings.
+  private buffer = new Uint8Array(1024 * TS_PACKET_SIZE);
   private length = 0;
   private readonly counters = new Uint8Array(0x2000);
 
@@ -166,7 +167,8 @@ export class TsPacketizer {
   /** Returns everything written so far and starts empty; counters carry on. */
   take(): Uint8Array {
     const out = this.buffer.subarray(0, this.length);
-    this.buffer = new Uint8Array(this.buffer.length);
+    // The next segment is likely about as long as this one.
+    this.buffer = new Uint8Array(Math.max(1024 * TS_PACKET_SIZE, this.length + (this.length >> 2)));
     this.length = 0;
     return out;
   }
@@ -179,66 +181,76 @@ export class TsPacketizer {
     this.buffer.fill(0xff, p + 1 + section.length, this.length);
   }
 
-  /** Writes one PES packet across as many transport packets as it needs. */
+  /**
+   * Writes one PES packet across as many transport packets as it needs: the first carries the
+   * adaptation fields asked for, the last is padded with adaptation-field stuffing.
+   */
   writePes({ pid, pieces, pcr, randomAccess = false }: PesPacketOptions): void {
-    let remaining = 0;
-    for (const piece of pieces) remaining += piece.length;
-    let pieceIndex = 0;
-    let pieceOffset = 0;
-    let first = true;
+    let total = 0;
+    for (const piece of pieces) total += piece.length;
+    if (total === 0) return;
 
-    while (remaining > 0) {
-      const fields =
-        first && (pcr !== undefined || randomAccess) ? 2 + (pcr !== undefined ? 6 : 0) : 0;
-      const stuffing = Math.max(0, 184 - fields - remaining);
-      const adaptationLength = fields + stuffing;
-      let p = this.startPacket(pid, first, adaptationLength);
+    const fields = pcr !== undefined || randomAccess ? 2 + (pcr !== undefined ? 6 : 0) : 0;
+    const firstRoom = 184 - fields;
+    const packets = total <= firstRoom ? 1 : 1 + Math.ceil((total - firstRoom) / 184);
+    this.reserve(packets * TS_PACKET_SIZE);
 
+    // The payload goes in contiguously at the end of the packets' space, then each packet's
+    // share moves forward to make room for the headers in front of it. Every share moves to a
+    // lower address and never over a share not yet moved, so this copies without temporaries.
+    const b = this.buffer;
+    const base = this.length;
+    const end = base + packets * TS_PACKET_SIZE;
+    let source = end - total;
+    for (const piece of pieces) {
+      b.set(piece, source);
+      source += piece.length;
+    }
+    source = end - total;
+
+    let remaining = total;
+    for (let n = 0; n < packets; n++) {
+      const first = n === 0;
+      const ownFields = first ? fields : 0;
+      const share = Math.min(remaining, 184 - ownFields);
+      const adaptationLength = 184 - share;
+      const packetStart = base + n * TS_PACKET_SIZE;
+      const payloadStart = packetStart + 4 + adaptationLength;
+
+      if (payloadStart !== source) b.copyWithin(payloadStart, source, source + share);
+      this.writeHeader(packetStart, pid, first, adaptationLength);
       if (adaptationLength > 0) {
-        p = this.writeAdaptationField(
-          p,
+        this.writeAdaptationField(
+          packetStart + 4,
           adaptationLength,
           first && randomAccess,
           first ? pcr : undefined,
         );
       }
-
-      let room = this.length - p;
-      remaining -= room;
-      while (room > 0) {
-        const piece = pieces[pieceIndex] as Uint8Array;
-        const count = Math.min(room, piece.length - pieceOffset);
-        if (count === piece.length) this.buffer.set(piece, p);
-        else this.buffer.set(piece.subarray(pieceOffset, pieceOffset + count), p);
-        p += count;
-        room -= count;
-        pieceOffset += count;
-        if (pieceOffset === piece.length) {
-          pieceIndex++;
-          pieceOffset = 0;
-        }
-      }
-      first = false;
+      source += share;
+      remaining -= share;
     }
+    this.length = end;
   }
 
-  /**
-   * Reserves a packet, writes its 4-byte header (§2.4.3.2) and returns where the adaptation
-   * field or payload begins.
-   */
+  /** Reserves a packet, writes its header and returns where its payload begins. */
   private startPacket(pid: number, unitStart: boolean, adaptationLength: number): number {
     this.reserve(TS_PACKET_SIZE);
     const p = this.length;
+    this.writeHeader(p, pid, unitStart, adaptationLength);
+    this.length += TS_PACKET_SIZE;
+    return p + 4;
+  }
+
+  /** The 4-byte packet header (§2.4.3.2); advances the PID's continuity counter. */
+  private writeHeader(p: number, pid: number, unitStart: boolean, adaptationLength: number): void {
     const b = this.buffer;
     const counter = this.counters[pid] as number;
     this.counters[pid] = (counter + 1) & 0x0f;
-
     b[p] = 0x47; // sync_byte
     b[p + 1] = (unitStart ? 0x40 : 0) | (pid >> 8); // payload_unit_start_indicator, PID high bits
     b[p + 2] = pid & 0xff;
     b[p + 3] = (adaptationLength > 0 ? 0x30 : 0x10) | counter; // adaptation_field_control
-    this.length += TS_PACKET_SIZE;
-    return p + 4;
   }
 
   /**
