@@ -4,9 +4,12 @@
 //   npm run build -w @oss-media/oss-sign -w @oss-media/sts
 //   node packages/sts/examples/app-server.mjs       # against a stand-in STS started here
 //
-// Against the mock server's STS, or the real one (leave STS_ENDPOINT unset):
-//   STS_ENDPOINT=http://127.0.0.1:9000/sts ACCESS_KEY_ID=... ACCESS_KEY_SECRET=... \
-//   ROLE_ARN=acs:ram::<account id>:role/<role name> node packages/sts/examples/app-server.mjs
+// Against the mock server's STS (`node packages/mock-oss/bin/mock-oss.js --port 9000`):
+//   STS_ENDPOINT=http://127.0.0.1:9000/sts ACCESS_KEY_ID=mock-access-key-id \
+//   ACCESS_KEY_SECRET=mock-access-key-secret \
+//   ROLE_ARN=acs:ram::1234567890123456:role/mock-oss-full-access \
+//   node packages/sts/examples/app-server.mjs
+// Against the real STS: the same without STS_ENDPOINT, with your keys and role.
 //
 // Add --serve to keep the server running (PORT, default 8080) instead of exiting.
 import { randomUUID } from 'node:crypto';
@@ -64,6 +67,7 @@ const provider = new CredentialsProvider({
     fetchVendedCredentials(tokenUrl, {
       method: 'POST',
       headers: { 'x-device-key': 'cam-42-device-key' },
+      signal: AbortSignal.timeout(10_000),
     }),
 });
 const token = await provider.getCredentials();
