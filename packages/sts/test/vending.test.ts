@@ -245,6 +245,16 @@ describe('fetchVendedCredentials', () => {
     }
   });
 
+  it('an aborted signal rejects with its reason', async () => {
+    const reason = new Error('too slow');
+    const fetch = vi.fn((_url: RequestInfo | URL, init?: RequestInit) =>
+      Promise.reject(init?.signal?.reason),
+    );
+    await expect(
+      fetchVendedCredentials('http://x/', { fetch, signal: AbortSignal.abort(reason) }),
+    ).rejects.toBe(reason);
+  });
+
   it('no answer is RequestFailed', async () => {
     const fetch = vi.fn(() => Promise.reject(new TypeError('fetch failed')));
     await expect(fetchVendedCredentials('http://x/', { fetch })).rejects.toMatchObject({
