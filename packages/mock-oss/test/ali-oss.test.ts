@@ -144,13 +144,13 @@ describe('ali-oss: objects', () => {
     for (const key of ['a/1', 'a/2', 'b/1', 'c', 'd', 'e']) await client.put(key, bytes(key));
     const top = await client.list({ delimiter: '/', 'max-keys': 10 }, {});
     expect(top.prefixes).toEqual(['a/', 'b/']);
-    expect(top.objects.map((o) => o.name)).toEqual(['c', 'd', 'e']);
+    expect(top.objects.map((o: OSS.ObjectMeta) => o.name)).toEqual(['c', 'd', 'e']);
 
     const seen: string[] = [];
     let marker: string | undefined;
     do {
       const page = await client.list({ 'max-keys': 2, ...(marker ? { marker } : {}) }, {});
-      seen.push(...page.objects.map((o) => o.name));
+      seen.push(...page.objects.map((o: OSS.ObjectMeta) => o.name));
       marker = page.isTruncated ? page.nextMarker : undefined;
     } while (marker);
     expect(seen).toEqual(['a/1', 'a/2', 'b/1', 'c', 'd', 'e']);
@@ -162,7 +162,7 @@ describe('ali-oss: objects', () => {
         { 'max-keys': '4', ...(token ? { 'continuation-token': token } : {}) },
         {},
       );
-      v2.push(...(page.objects ?? []).map((o) => o.name));
+      v2.push(...(page.objects ?? []).map((o: OSS.ObjectMeta) => o.name));
       token = page.isTruncated ? page.nextContinuationToken : undefined;
     } while (token);
     expect(v2).toEqual(seen);
@@ -200,7 +200,10 @@ describe('ali-oss: objects', () => {
 
     const putUrl = client.signatureUrl('upload.txt', { method: 'PUT', expires: 60 });
     // Bytes: a string body would add a Content-Type the URL did not sign (OSS refuses that too).
-    const put = await fetch(putUrl, { method: 'PUT', body: bytes('from the browser') });
+    const put = await fetch(putUrl, {
+      method: 'PUT',
+      body: new Uint8Array(bytes('from the browser')),
+    });
     expect(put.status).toBe(200);
     expect((await client.get('upload.txt')).content.toString()).toBe('from the browser');
 

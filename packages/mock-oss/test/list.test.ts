@@ -57,12 +57,13 @@ describe('ListObjects (V1)', () => {
 
   it('refuses bad max-keys and encoding-type with 400 InvalidArgument', async () => {
     const mock = newMock();
-    for (const query of [
+    const queries: Array<Record<string, string>> = [
       { 'max-keys': '1001' },
       { 'max-keys': '-1' },
       { 'max-keys': 'ten' },
       { 'encoding-type': 'base64' },
-    ]) {
+    ];
+    for (const query of queries) {
       const res = await send(mock, { bucket: 'media', query });
       expect(res.status).toBe(400);
       expect(xmlText(await res.text(), 'Code')).toBe('InvalidArgument');

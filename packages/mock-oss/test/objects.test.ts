@@ -363,13 +363,19 @@ describe('every response', () => {
 
   it('unknown APIs answer 501 NotImplemented in the service XML', async () => {
     const mock = newMock();
-    for (const query of [
+    const queries: Array<Record<string, string>> = [
       { uploads: '' },
       { tagging: '' },
       { symlink: '' },
       { 'x-oss-process': 'image/resize' },
-    ]) {
-      const res = await send(mock, { method: 'POST', bucket: 'media', key: 'k', query });
+    ];
+    for (const query of queries) {
+      const res = await send(mock, {
+        method: 'POST',
+        bucket: 'media',
+        key: 'k',
+        query,
+      });
       expect(res.status).toBe(501);
       expect(xmlText(await res.text(), 'Code')).toBe('NotImplemented');
     }
