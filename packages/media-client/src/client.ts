@@ -2,6 +2,7 @@
  * The client: one endpoint, one set of options, shared counters; object, bucket and file
  * operations as methods. Each runtime entry builds it with its own default transport.
  */
+import { crc64 } from '@oss-media/oss-sign';
 import { type Auth, authState } from './auth.js';
 import {
   type CreateBucketOptions,
@@ -68,6 +69,8 @@ export interface ClientOptions {
 /** What a runtime entry supplies. */
 export interface Runtime {
   defaultTransport: () => Transport;
+  /** A faster CRC-64 than the JavaScript one, when the runtime has it. */
+  crc64?: (data: Uint8Array, previous: bigint) => bigint;
   resolveSource: SourceResolver;
 }
 
@@ -271,6 +274,7 @@ function coreOf(options: ClientOptions, runtime: Runtime): ClientCore {
     timeoutMs: options.timeoutMs ?? 60_000,
     now: options.now ?? Date.now,
     random: options.random ?? Math.random,
+    crc64: runtime.crc64 ?? crc64,
     clockOffsetMs: 0,
     stats: {
       requests: 0,

@@ -8,7 +8,6 @@
  * append: "after" means the lost attempt was applied (move on), "before" means it was not
  * (send again), anything else means the object diverged (stop).
  */
-import { crc64 } from '@oss-media/oss-sign';
 import {
   AbortError,
   AccessDeniedError,
@@ -393,7 +392,7 @@ export class MediaFile {
 
     async function* checked(): AsyncGenerator<Uint8Array> {
       yield* skipBytes(chunks, held.length, (piece) => {
-        overlapCrc = crc64(piece, overlapCrc);
+        overlapCrc = file.#crcOf(piece, overlapCrc);
         progress.skipped += piece.byteLength;
       });
       // Reached only at the end of a source no longer than the object: check it here too.
@@ -431,7 +430,7 @@ export class MediaFile {
       ...this.#writeOptions(),
       ...this.#signal(),
     });
-    const expected = crc64(bytes);
+    const expected = this.#crcOf(bytes, 0n);
     if (result.crc64 !== undefined && result.crc64 !== expected) {
       throw this.#crcMismatch(expected, result.crc64, result.requestId);
     }
@@ -461,7 +460,7 @@ export class MediaFile {
     firstAttempt.catch(() => {});
     const after: AppendState = {
       length: before.length + bytes.byteLength,
-      crc: await crcWhileSending(bytes, before.crc),
+      crc: await crcWhileSending(this.#crcOf, bytes, before.crc),
     };
     let lostAnswer = false;
 
@@ -689,6 +688,11 @@ export class MediaFile {
     );
   }
 
+  /** The client's CRC-64 (native on Node when available). */
+  get #crcOf(): (data: Uint8Array, previous: bigint) => bigint {
+    return this.#context.requester.core.crc64;
+  }
+
   #writeOptions() {
     const options: { contentType?: string; metadata?: Record<string, string> } = {};
     if (this.#options.contentType !== undefined) options.contentType = this.#options.contentType;
@@ -728,7 +732,11 @@ export class MediaFile {
  * CRC-64 of a chunk continued from `previous`, computed on a later turn of the event loop so
  * that a request started just before is already on its way.
  */
-function crcWhileSending(bytes: Uint8Array, previous: bigint): Promise<bigint> {
+function crcWhileSending(
+  crc64: (data: Uint8Array, previous: bigint) => bigint,
+  bytes: Uint8Array,
+  previous: bigint,
+): Promise<bigint> {
   if (bytes.byteLength < 64 * 1024) return Promise.resolve(crc64(bytes, previous));
   return new Promise((resolve, reject) => {
     setTimeout(() => {

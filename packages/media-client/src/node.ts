@@ -10,14 +10,18 @@ import {
   type Runtime,
 } from './client.js';
 import type { MediaFile } from './media-file.js';
+import { loadNativeCrc64 } from './native-crc.js';
 import { resolveNodeSource } from './node-source.js';
 import { undiciTransport } from './undici-transport.js';
 
 export * from './exports.js';
 export { type UndiciTransportOptions, undiciTransport } from './undici-transport.js';
 
+const nativeCrc64 = loadNativeCrc64();
+
 const runtime: Runtime = {
   defaultTransport: () => undiciTransport(),
+  ...(nativeCrc64 === undefined ? {} : { crc64: nativeCrc64 }),
   resolveSource: resolveNodeSource,
 };
 

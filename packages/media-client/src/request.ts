@@ -98,6 +98,8 @@ export interface ClientCore {
   /** The local clock; the server's is this plus {@link ClientCore.clockOffsetMs}. */
   now: () => number;
   random: () => number;
+  /** CRC-64 continued from `previous` (native on Node when available). */
+  crc64: (data: Uint8Array, previous: bigint) => bigint;
   clockOffsetMs: number;
   stats: ClientStats;
   emit: (event: ClientEvent) => void;

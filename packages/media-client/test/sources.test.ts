@@ -86,3 +86,22 @@ describe('runtime entries', () => {
     expect(reached).toContain('node-source.ts');
   });
 });
+
+describe('native CRC-64 (Node entry)', () => {
+  it('agrees with the JavaScript CRC-64, continued from any previous value', async () => {
+    const { loadNativeCrc64 } = await import('../src/native-crc.js');
+    const { crc64 } = await import('@oss-media/oss-sign');
+    const native = loadNativeCrc64();
+    if (native === undefined) {
+      if (process.env.CI === 'true') throw new Error('crc64-ecma182 did not load in CI');
+      console.log('skipped: the optional crc64-ecma182 addon is not installed');
+      return;
+    }
+    expect(native(new TextEncoder().encode('123456789'), 0n)).toBe(0x995dc9bbdf1939fan);
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 2000 }), fc.bigInt(0n, 2n ** 64n - 1n), (data, p) => {
+        return native(data, p) === crc64(data, p);
+      }),
+    );
+  });
+});
