@@ -85,6 +85,19 @@ export function signingKeyV4(
   return h.hmacSha256(serviceKey, 'aliyun_v4_request');
 }
 
+// The signing key changes once a day per secret and region, and deriving it is four of the six
+// hashes of a signature; the most recent one is kept per back-end, as the official SDKs do.
+const lastSigningKey = new WeakMap<HashBackend, { id: string; key: Uint8Array }>();
+
+function cachedSigningKey(h: HashBackend, secret: string, day: string, region: string): Uint8Array {
+  const id = `${day}/${region}/${secret}`;
+  const last = lastSigningKey.get(h);
+  if (last?.id === id) return last.key;
+  const key = signingKeyV4(h, secret, day, region);
+  lastSigningKey.set(h, { id, key });
+  return key;
+}
+
 export function signatureV4(h: HashBackend, signingKey: Uint8Array, stringToSign: string): string {
   if (!(signingKey instanceof Uint8Array)) {
     throw new TypeError(`signingKey must be a Uint8Array, got ${describe(signingKey)}`);
@@ -163,7 +176,7 @@ export function signRequestV4(
   const additional = effectiveAdditionalHeaders(headers, options.additionalHeaders);
   const canonical = canonicalRequestV4({ ...req, headers }, additional);
   const stringToSign = stringToSignV4(h, canonical, isoDate, region);
-  const key = signingKeyV4(h, credentials.accessKeySecret, isoDate.slice(0, 8), region);
+  const key = cachedSigningKey(h, credentials.accessKeySecret, isoDate.slice(0, 8), region);
   const signature = signatureV4(h, key, stringToSign);
   const authorization = authorizationV4({
     accessKeyId: credentials.accessKeyId,
@@ -213,7 +226,7 @@ export function presignUrlV4(h: HashBackend, options: PresignV4Options): string 
   const stringToSign = stringToSignV4(h, canonicalRequestV4(req, additional), isoDate, region);
   const signature = signatureV4(
     h,
-    signingKeyV4(h, credentials.accessKeySecret, day, region),
+    cachedSigningKey(h, credentials.accessKeySecret, day, region),
     stringToSign,
   );
 
