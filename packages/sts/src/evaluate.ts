@@ -13,6 +13,7 @@
  * segments resolved, and either match counts. This applies to Resource and to the
  * `StringLike` family of conditions.
  */
+import { ipInBlock, parseIp } from './ip.js';
 import type { PolicyDocument, PolicyStatement } from './policy.js';
 
 /** What is being done: the OSS action, the resource ARN, and the request's condition keys. */
@@ -21,7 +22,10 @@ export interface AuthorizationRequest {
   action: string;
   /** e.g. `acs:oss:*:*:media/videos/cam-42/1.ts` with the key raw (decoded). */
   resource: string;
-  /** Condition keys (case-insensitive), e.g. `{ 'oss:Prefix': 'videos/' }` for listings. */
+  /**
+   * Condition keys (case-insensitive): `oss:Prefix` for listings, `acs:SourceIp` for the
+   * `IpAddress` operators, ...
+   */
   conditions?: Record<string, string>;
 }
 
@@ -205,8 +209,9 @@ function lookupCondition(
 }
 
 /**
- * Whether one operator holds for one key. A missing key, an unknown operator, or an ambiguous
- * dot-segment value resolves against access: unsatisfied in an Allow, satisfied in a Deny.
+ * Whether one operator holds for one key. A missing key, an unknown operator, an address that
+ * does not parse, or an ambiguous dot-segment value resolves against access: unsatisfied in an
+ * Allow, satisfied in a Deny.
  */
 function conditionHolds(
   operator: string,
@@ -233,6 +238,12 @@ function conditionHolds(
       return !accepted.some((a) =>
         likeMatch(a, value, effect === 'Allow' ? 'Deny' : 'Allow', false),
       );
+    case 'IpAddress':
+      if (parseIp(value) === undefined) return againstAccess;
+      return accepted.some((block) => ipInBlock(value, block));
+    case 'NotIpAddress':
+      if (parseIp(value) === undefined) return againstAccess;
+      return !accepted.some((block) => ipInBlock(value, block));
     default:
       return againstAccess;
   }

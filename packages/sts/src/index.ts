@@ -27,6 +27,7 @@ export {
   statementMatches,
   wildcardMatch,
 } from './evaluate.js';
+export { type IpValue, ipInBlock, isIpBlock, parseIp } from './ip.js';
 export {
   bucketResource,
   buildPolicy,

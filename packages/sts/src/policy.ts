@@ -3,6 +3,7 @@
  * cases (read, write, append, delete, list under one path of one bucket).
  */
 import { StsError } from './errors.js';
+import { isIpBlock } from './ip.js';
 
 /** One statement of a policy document (protocol §10). */
 export interface PolicyStatement {
@@ -27,12 +28,15 @@ export const CONDITION_OPERATORS: ReadonlySet<string> = new Set([
   'StringNotEqualsIgnoreCase',
   'StringLike',
   'StringNotLike',
+  'IpAddress',
+  'NotIpAddress',
 ]);
 
 /** The most characters STS accepts in a serialized session policy. */
 export const MAX_POLICY_LENGTH = 2048;
 
 const STATEMENT_KEYS = new Set(['Effect', 'Action', 'Resource', 'Condition']);
+const IP_OPERATORS = new Set(['IpAddress', 'NotIpAddress']);
 
 function grammarError(message: string): StsError {
   return new StsError('InvalidParameter.PolicyGrammar', `policy grammar: ${message}`);
@@ -77,6 +81,10 @@ function parseCondition(value: unknown, where: string): PolicyStatement['Conditi
           accepted.every((v) => typeof v === 'string'));
       if (!ok) {
         throw grammarError(`${where}.${operator}.${key} must be a string or a list of strings`);
+      }
+      const values: string[] = Array.isArray(accepted) ? accepted : [accepted];
+      if (IP_OPERATORS.has(operator) && !values.every(isIpBlock)) {
+        throw grammarError(`${where}.${operator}.${key} must hold IP addresses or CIDR blocks`);
       }
       parsed[key] = Array.isArray(accepted) ? [...accepted] : accepted;
     }

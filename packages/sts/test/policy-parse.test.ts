@@ -14,6 +14,22 @@ const GOOD = {
 };
 
 describe('parsePolicy', () => {
+  it('accepts IP conditions with addresses and CIDR blocks of both families', () => {
+    const policy = {
+      Version: '1',
+      Statement: [
+        {
+          ...GOOD.Statement[0],
+          Condition: {
+            IpAddress: { 'acs:SourceIp': ['192.0.2.0/24', '2001:db8::/32', '198.51.100.7'] },
+            NotIpAddress: { 'acs:SourceIp': '::ffff:192.0.2.1' },
+          },
+        },
+      ],
+    };
+    expect(parsePolicy(policy)).toEqual(policy);
+  });
+
   it('accepts a document as text or as a value and returns a copy', () => {
     const fromText = parsePolicy(JSON.stringify(GOOD));
     const fromValue = parsePolicy(GOOD);
@@ -60,7 +76,17 @@ describe('parsePolicy', () => {
       {
         Version: '1',
         Statement: [
-          { ...GOOD.Statement[0], Condition: { IpAddress: { 'acs:SourceIp': '1.2.3.4' } } },
+          { ...GOOD.Statement[0], Condition: { DateLessThan: { 'acs:CurrentTime': '2030' } } },
+        ],
+      },
+      /DateLessThan/,
+    ],
+    [
+      'an IpAddress value that is no address',
+      {
+        Version: '1',
+        Statement: [
+          { ...GOOD.Statement[0], Condition: { IpAddress: { 'acs:SourceIp': '10.0.0.0/33' } } },
         ],
       },
       /IpAddress/,
