@@ -14,6 +14,7 @@ import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { signRequestV1 } from '@oss-media/oss-sign';
 import OSS from 'ali-oss';
 import { Agent, request } from 'undici';
 import { createClient, fetchTransport } from '../dist/node.js';
@@ -127,6 +128,29 @@ async function ceiling(bare, dispatcher) {
   });
 }
 
+// Raw undici appends to the mock, signed but without any client logic or CRC: how fast the
+// mock itself takes appends, to tell the client's cost from the server's.
+async function rawAppends(mock, dispatcher, key) {
+  const url = new URL(mock.url);
+  return timed(async () => {
+    let position = 0;
+    for (const piece of pieces) {
+      const query = { append: null, position: String(position) };
+      const headers = signRequestV1(
+        { method: 'POST', bucket: 'bench', key, query },
+        mock.credentials,
+      );
+      const { statusCode, body } = await request(
+        `${url.origin}/bench/${key}?append&position=${position}`,
+        { method: 'POST', headers, body: piece, dispatcher },
+      );
+      await body.dump();
+      if (statusCode !== 200) throw new Error(`mock answered ${statusCode}`);
+      position += piece.length;
+    }
+  });
+}
+
 // ---- memory while uploading a large generated source
 
 async function memory(mock) {
@@ -167,7 +191,7 @@ async function memory(mock) {
 const mock = await startServer('mock');
 const bare = await startServer('bare');
 const dispatcher = new Agent({ keepAliveTimeout: 30_000 });
-const results = { undici: [], fetch: [], ali: [], ceiling: [] };
+const results = { undici: [], fetch: [], ali: [], ceiling: [], raw: [] };
 let mem;
 try {
   // Warm-up: JIT, sockets, the mock's first allocations.
@@ -178,6 +202,7 @@ try {
     results.undici.push(await mediaClient(mock, undefined, 'client.bin'));
     results.ali.push(await aliOss(mock, 'ali.bin'));
     results.fetch.push(await mediaClient(mock, fetchTransport(), 'client-fetch.bin'));
+    results.raw.push(await rawAppends(mock, dispatcher, `raw-${round}.bin`));
   }
   mem = await memory(mock);
 } finally {
@@ -217,6 +242,15 @@ const rows = [
     spread: spread(results.ali),
     ratios: {},
     target: 'reference',
+    pass: true,
+  },
+  {
+    case: `${label}: raw undici request() to the mock, no client logic (the mock's own limit)`,
+    median: m.raw,
+    unit: 'MiB/s',
+    spread: spread(results.raw),
+    ratios: { ceiling: m.raw / m.ceiling },
+    target: 'information',
     pass: true,
   },
   {

@@ -372,7 +372,9 @@ export class MediaFile {
         report();
       }
     } finally {
-      await iterator.return?.();
+      // Not awaited: a source stalled in the read-ahead would hold up the error until its
+      // next piece; the source is closed as soon as that read settles.
+      iterator.return?.().catch(() => {});
     }
     report();
     return { ...progress };

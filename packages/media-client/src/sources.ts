@@ -15,13 +15,19 @@ export async function* piecesOf(source: AppendSource): AsyncGenerator<Uint8Array
   if (isReadableStream(source)) {
     // Not every runtime makes ReadableStream async-iterable, so read it by hand.
     const reader = source.getReader();
+    let finished = false;
     try {
       for (;;) {
         const { done, value } = await reader.read();
-        if (done) return;
+        if (done) {
+          finished = true;
+          return;
+        }
         yield checkPiece(value);
       }
     } finally {
+      // Stopped early (abort, error): nobody else can use a half-read stream, so release it.
+      if (!finished) await reader.cancel().catch(() => {});
       reader.releaseLock();
     }
   }

@@ -83,6 +83,31 @@ describe.each(TRANSPORTS)('against mock-oss over loopback (%s transport)', (name
       });
     });
 
+    it('the top-level open() makes a client of its own and closes it with the file', async () => {
+      const { open } = await import('../src/node.js');
+      const file = await open({
+        endpoint: mock.server.url,
+        auth: mock.oss.credentials,
+        bucket: 'media',
+        key: `${name}/top-level.ts`,
+        mode: 'aw',
+        contentType: 'video/mp2t',
+      });
+      await file.write(encoder.encode('top'));
+      await file.close();
+      const stat = await mock.client(name).headObject('media', `${name}/top-level.ts`);
+      expect(stat).toMatchObject({ length: 3, contentType: 'video/mp2t' });
+    });
+
+    it('withAuth signs with other credentials on the same transport and counters', async () => {
+      const client = mock.client(name);
+      const denied = client.withAuth({ accessKeyId: 'unknown', accessKeySecret: 'nope' });
+      await expect(denied.headObject('media', 'x')).rejects.toMatchObject({
+        code: 'InvalidAccessKeyId',
+      });
+      expect(client.stats.requests).toBe(1);
+    });
+
     it('delete removes the object', async () => {
       const client = mock.client(name);
       const file = await client.open('media', `${name}/del.ts`, 'a');
