@@ -231,6 +231,15 @@ describe('ali-oss: objects', () => {
     expect(await response.text()).toBe('v4 presigned');
   });
 
+  it('V4 header signatures (authorizationV4) put, append and get', async () => {
+    const client = pathStyle({ authorizationV4: true } as Partial<OSS.Options>);
+    await client.put('v4/header.txt', bytes('signed with V4'));
+    const appended = await client.append('v4/live.ts', bytes('abc'));
+    expect(appended.nextAppendPosition).toBe('3');
+    expect((await client.get('v4/header.txt')).content.toString()).toBe('signed with V4');
+    expect(mock.requests.last()?.headers.authorization).toMatch(/^OSS4-HMAC-SHA256 /);
+  });
+
   it('a wrong secret is SignatureDoesNotMatch with the string to sign', async () => {
     const client = pathStyle({ accessKeySecret: 'wrong' } as Partial<OSS.Options>);
     const error = await client.put('nope.txt', bytes('x')).catch((e: unknown) => e);

@@ -381,3 +381,28 @@ describe('every response', () => {
     }
   });
 });
+
+describe('storage limit', () => {
+  it('answers 507 InsufficientStorage beyond the limit and keeps what was stored', async () => {
+    const mock = newMock({ storageLimit: 10 });
+    expect(
+      (await send(mock, { method: 'PUT', bucket: 'media', key: 'a', body: '12345678' })).status,
+    ).toBe(200);
+    const over = await send(mock, { method: 'PUT', bucket: 'media', key: 'b', body: '12345' });
+    expect(over.status).toBe(507);
+    expect(xmlText(await over.text(), 'Code')).toBe('InsufficientStorage');
+    const append = await send(mock, {
+      method: 'POST',
+      bucket: 'media',
+      key: 'c',
+      query: { append: '', position: '0' },
+      body: 'xyz',
+    });
+    expect(append.status).toBe(507);
+    expect(mock.store.usedBytes).toBe(8);
+    await send(mock, { method: 'DELETE', bucket: 'media', key: 'a' });
+    expect(
+      (await send(mock, { method: 'PUT', bucket: 'media', key: 'b', body: '12345' })).status,
+    ).toBe(200);
+  });
+});
