@@ -187,6 +187,7 @@ OSS_BUCKET (an existing bucket); OSS_STS_ENDPOINT overrides https://sts.aliyuncs
         4,
       )
       .option('--window <n>', 'live playlist window (entries)', integer('--window', 1), 5)
+      .option('--fast', 'with --live: do not wait for the recording to play out')
       .option('--quiet', 'no progress output'),
   ).action((video, target, options) => hlsCommand(video, target, options, io));
 

@@ -250,6 +250,39 @@ describe('hls', () => {
     expect(listing.stdout.match(/segment-\d+\.ts/g)).toHaveLength(3);
   });
 
+  test('--live keeps a sliding window and deletes segments that left it', async () => {
+    const result = await runCli(
+      [
+        'hls',
+        SAMPLE_H264,
+        'oss://media/hls/live',
+        '--live',
+        '--fast',
+        '--segment-seconds',
+        '2',
+        '--window',
+        '3',
+      ],
+      env,
+    );
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/published 6 segments/);
+
+    const playlist = (await runCli(['cat', 'oss://media/hls/live/index.m3u8'], env)).stdout;
+    expect(playlist.match(/^segment-\d+\.ts$/gm)).toEqual([
+      'segment-00003.ts',
+      'segment-00004.ts',
+      'segment-00005.ts',
+    ]);
+    expect(playlist).toMatch(/#EXT-X-MEDIA-SEQUENCE:3/);
+    const listing = await runCli(['ls', '-r', 'oss://media/hls/live/'], env);
+    expect(listing.stdout.match(/segment-\d+\.ts/g)).toEqual([
+      'segment-00003.ts',
+      'segment-00004.ts',
+      'segment-00005.ts',
+    ]);
+  });
+
   test('a missing audio file is named before anything is written', async () => {
     const result = await runCli(
       ['hls', SAMPLE_H264, '--audio', '/no/such.aac', 'oss://media/hls/x'],

@@ -11,6 +11,7 @@ export interface HlsFlags extends ConnectionFlags {
   fps: number;
   segmentSeconds: number;
   window: number;
+  fast?: boolean;
   quiet?: boolean;
 }
 
@@ -36,6 +37,7 @@ export async function hlsCommand(
       fps: options.fps,
       segmentSeconds: options.segmentSeconds,
       window: options.window,
+      ...(options.fast ? { paceMs: 0 } : {}),
     }),
   );
   println(
