@@ -60,8 +60,9 @@ build_base_image() {
   [ "$node_bin" = /usr/local/bin/node ] || ln -s "$node_bin" "$root/usr/local/bin/node"
 
   # ldd prints "name => /path (addr)" for libraries and "/path (addr)" for the loader itself.
-  local lib
-  for lib in $(ldd "$node_bin" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'); do
+  local lib libs
+  libs="$(ldd "$node_bin" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }')"
+  for lib in $libs; do
     stage_file "$root" "$lib"
   done
 

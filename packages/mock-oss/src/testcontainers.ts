@@ -55,7 +55,11 @@ interface RoleSetting {
  *   .withCredentials('ak', 'sk')
  *   .withBucket('videos')
  *   .start();
- * const client = new OSS({ endpoint: oss.getEndpoint(), ...oss.getCredentials(), bucket: 'videos' });
+ * const client = new OSS({
+ *   endpoint: oss.getEndpoint(),
+ *   ...oss.getCredentials(),
+ *   bucket: 'videos',
+ * });
  * // ...
  * await oss.stop();
  */

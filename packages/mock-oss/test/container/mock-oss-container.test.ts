@@ -189,7 +189,7 @@ describe.runIf(mustRun)('mock-oss container', () => {
       expect(error.code).toBe('PositionNotEqualToLength');
     });
 
-    it('refuses a request signed with another secret (MOCK_OSS_ACCESS_KEY_SECRET is in force)', async () => {
+    it('refuses a request signed with another secret (MOCK_OSS_ACCESS_KEY_SECRET)', async () => {
       const error = (await aliOss('videos', 'not-the-secret')
         .get('cam-1/poster.jpg')
         .catch((e: unknown) => e)) as AliOssError;
@@ -214,7 +214,7 @@ describe.runIf(mustRun)('mock-oss container', () => {
       expect(got.content.toString()).toBe('from a temporary key');
     });
 
-    it('serves the media client: an appendable file written, read back, stat-ed and listed', async () => {
+    it('serves the media client: an appendable file written, read, stat-ed, listed', async () => {
       const client = createClient({ endpoint: oss.getEndpoint(), auth: oss.getCredentials() });
       try {
         const file = await client.open('videos', 'cam-2/rec.ts', 'a');
@@ -254,7 +254,7 @@ describe.runIf(mustRun)('mock-oss container', () => {
       }
     });
 
-    it('gives the media client a camera token from its STS (@oss-media/sts assumeRole)', async () => {
+    it('gives the media client a camera token from its STS (sts assumeRole)', async () => {
       const auth = () =>
         assumeRole({
           credentials: oss.getCredentials(),
@@ -321,7 +321,7 @@ describe.runIf(mustRun)('mock-oss container', () => {
       await oss?.stop();
     });
 
-    it('accepts unsigned requests, and its objects survive the container being killed', async () => {
+    it('accepts unsigned requests; its objects survive the container being killed', async () => {
       const url = `${oss.getEndpoint()}/keep/clip.ts`;
       const put = await fetch(url, { method: 'PUT', body: 'kept on disk' });
       expect(put.status).toBe(200);
