@@ -115,6 +115,18 @@ export function checkHeaders(headers: unknown, name = 'headers'): Record<string,
   return headers as Record<string, string>;
 }
 
+function checkOptionalString(value: unknown, name: string): void {
+  if (value !== undefined && typeof value !== 'string') {
+    throw new TypeError(`${name} must be a string, got ${describe(value)}`);
+  }
+}
+
+function checkNonEmpty(value: unknown, name: string): void {
+  if (typeof value !== 'string' || value === '') {
+    throw new TypeError(`${name} must be a non-empty string, got ${describe(value)}`);
+  }
+}
+
 /** Throws a TypeError unless `req` has a method string and well-formed optional parts. */
 export function checkRequest(req: unknown): SignableRequest {
   if (req === null || typeof req !== 'object') {
@@ -124,11 +136,8 @@ export function checkRequest(req: unknown): SignableRequest {
   if (typeof r.method !== 'string' || r.method === '') {
     throw new TypeError(`req.method must be a non-empty string, got ${describe(r.method)}`);
   }
-  for (const part of ['bucket', 'key'] as const) {
-    if (r[part] !== undefined && typeof r[part] !== 'string') {
-      throw new TypeError(`req.${part} must be a string, got ${describe(r[part])}`);
-    }
-  }
+  checkOptionalString(r.bucket, 'req.bucket');
+  checkOptionalString(r.key, 'req.key');
   checkHeaders(r.headers, 'req.headers');
   return r;
 }
@@ -139,18 +148,9 @@ export function checkCredentials(credentials: unknown): Credentials {
     throw new TypeError(`credentials must be an object, got ${describe(credentials)}`);
   }
   const c = credentials as Credentials;
-  for (const part of ['accessKeyId', 'accessKeySecret'] as const) {
-    if (typeof c[part] !== 'string' || c[part] === '') {
-      throw new TypeError(
-        `credentials.${part} must be a non-empty string, got ${describe(c[part])}`,
-      );
-    }
-  }
-  if (c.securityToken !== undefined && typeof c.securityToken !== 'string') {
-    throw new TypeError(
-      `credentials.securityToken must be a string, got ${describe(c.securityToken)}`,
-    );
-  }
+  checkNonEmpty(c.accessKeyId, 'credentials.accessKeyId');
+  checkNonEmpty(c.accessKeySecret, 'credentials.accessKeySecret');
+  checkOptionalString(c.securityToken, 'credentials.securityToken');
   return c;
 }
 
