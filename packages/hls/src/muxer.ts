@@ -54,6 +54,13 @@ export interface TsMuxerOptions {
   maxInterleave?: number;
   /** Media sequence number of the first segment (default 0). */
   firstSequence?: number;
+  /**
+   * Copy the bytes kept past a call (an unfinished picture, frames waiting for the other
+   * stream), for callers that reuse their buffers. Off by default: the muxer then keeps views
+   * into the chunks until their frames are written, so a chunk must not change after it is
+   * passed, as with a chunk enqueued to a web stream.
+   */
+  copyInput?: boolean;
 }
 
 /** One finished transport-stream segment. */
@@ -104,6 +111,7 @@ export class TsMuxer {
   private readonly psiTicks: number;
   private readonly maxInterleaveTicks: number;
   private readonly pcrPid: number;
+  private readonly copyInput: boolean;
   private readonly pat: Uint8Array;
   private readonly pmt: Uint8Array;
 
@@ -146,6 +154,7 @@ export class TsMuxer {
     this.psiTicks = seconds('psiInterval', options.psiInterval ?? 0.5);
     this.maxInterleaveTicks = seconds('maxInterleave', options.maxInterleave ?? 2);
     this.sequence = options.firstSequence ?? 0;
+    this.copyInput = options.copyInput ?? false;
 
     const streams: ProgramStream[] = [];
     if (this.hasVideo) streams.push({ streamType: StreamType.H264, pid: Pid.VIDEO });
@@ -170,7 +179,7 @@ export class TsMuxer {
       const unit = this.assembler.push(nal, chunkIndex);
       if (unit) this.queueVideo(unit);
     });
-    this.assembler.detach(chunk);
+    if (this.copyInput) this.assembler.detach(chunk);
     return this.drain(chunk, false);
   }
 
@@ -309,7 +318,7 @@ export class TsMuxer {
       const finished = this.write(frame);
       if (finished) segments.push(finished);
     }
-    if (chunk) {
+    if (chunk && this.copyInput) {
       detachFrames(this.videoQueue, chunk);
       detachFrames(this.audioQueue, chunk);
     }

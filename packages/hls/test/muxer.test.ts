@@ -70,9 +70,9 @@ describe('carry-over', () => {
     );
   });
 
-  it('copies what it keeps, so a caller may reuse its buffer', () => {
+  it('copies what it keeps when asked, so a caller may reuse its buffer', () => {
     const whole = mux({}, [{ video }]);
-    const muxer = new TsMuxer({});
+    const muxer = new TsMuxer({ copyInput: true });
     const buffer = new Uint8Array(1000);
     const segments: TsSegment[] = [];
     for (let offset = 0; offset < video.length; offset += 1000) {
