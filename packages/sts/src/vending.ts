@@ -246,7 +246,7 @@ function readVended(value: unknown): VendedCredentials | undefined {
  * });
  */
 export async function fetchVendedCredentials(
-  url: string,
+  url: string | URL,
   init: RequestInit & { fetch?: typeof fetch } = {},
 ): Promise<VendedCredentials> {
   const { fetch: customFetch, ...requestInit } = init;
