@@ -1,16 +1,12 @@
 /**
  * What the container tests need from the machine: a Docker daemon, a fresh build of the packages
- * the image copies, and the image itself. Importing this module disables the Ryuk reaper (read
- * by Testcontainers when the first container starts), whose image cannot be pulled where no
- * registry is reachable; the tests stop their own containers.
+ * the image copies, and the image itself.
  */
 import { execFile } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-
-process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
 
 const run = promisify(execFile);
 

@@ -13,8 +13,13 @@ import { promisify } from 'node:util';
 import { createClient } from '@oss-media/media-client';
 import { assumeRole } from '@oss-media/sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MockOssContainer, type StartedMockOssContainer } from '../../src/testcontainers.js';
+import type { StartedMockOssContainer } from '../../src/testcontainers.js';
 import { buildTestImage, docker, dockerStatus } from './docker.js';
+
+// The Ryuk reaper's image cannot be pulled where no registry is reachable; every container here
+// is stopped by the test that started it. Set before Testcontainers is loaded.
+process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
+const { MockOssContainer } = await import('../../src/testcontainers.js');
 
 const status = await dockerStatus();
 const mustRun = status.available || process.env.CI === 'true';
