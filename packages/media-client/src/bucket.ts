@@ -222,7 +222,8 @@ export function parseListPage(body: Uint8Array | string): ListPage {
     objects,
     prefixes,
     isTruncated,
-    nextContinuationToken: next === undefined || next === '' ? undefined : name(next),
+    // The token is opaque and comes back as sent, whatever the encoding type.
+    nextContinuationToken: next === undefined || next === '' ? undefined : next,
   };
 }
 
