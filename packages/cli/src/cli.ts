@@ -91,6 +91,7 @@ export function buildProgram(io: Io): Command {
     .option('--chunk-size <size>', 'bytes per append', size('--chunk-size'))
     .option('--camera <id>', 'the camera id (its folder under videos/)', 'cam-1')
     .option('--no-hls', 'do not also publish the sample as HLS')
+    .option('--flaky', 'mock only: lose two append answers and fail two appends, to show retries')
     .option('--quiet', 'print only the summary')
     .addHelpText(
       'after',

@@ -44,6 +44,8 @@ export interface DemoFlags {
   chunkSize?: number;
   camera?: string;
   hls?: boolean;
+  /** Mock only: lose the answers to two appends and fail two more with 503. */
+  flaky?: boolean;
   quiet?: boolean;
   /** Forces progress bars on or off (tests). */
   tty?: boolean;
@@ -91,6 +93,8 @@ interface Target {
   /** The clock the whole scenario shares (the mock's, which the demo moves forward). */
   now: () => number;
   skipAhead?: (ms: number) => void;
+  /** Makes the next two appends to `key` fail in a way a mobile network does (mock only). */
+  injectFaults?: (key: string, kind: 'lost-answer' | 'server-error') => void;
   close(): Promise<void>;
 }
 
@@ -113,6 +117,18 @@ async function openTarget(io: Io): Promise<Target> {
       bucket: 'media',
       now: () => server.mock.clock.now(),
       skipAhead: (ms) => server.mock.clock.advance(ms),
+      injectFaults: (key, kind) => {
+        server.mock.faults.add({
+          operation: 'AppendObject',
+          key,
+          times: 2,
+          // A lost answer: the append landed, and the client must not append it twice.
+          action:
+            kind === 'lost-answer'
+              ? { type: 'drop-response' }
+              : { type: 'error', code: 'InternalError', status: 503 },
+        });
+      },
       close: () => server.close(),
     };
   }
@@ -267,6 +283,13 @@ export async function runDemo(flags: DemoFlags, io: Io): Promise<RunningDemo> {
       `   uploading ${basename(file)} (${formatBytes(size)}) to oss://${target.bucket}/${key} ` +
         (paceMs === 0 ? 'as fast as possible' : `at camera pace (${paceMs / 1000} s)`),
     );
+    if (flags.flaky) {
+      if (target.injectFaults === undefined) {
+        throw new CliError('Unsupported', '--flaky needs the embedded mock', { exitCode: 2 });
+      }
+      target.injectFaults(key, 'lost-answer');
+      say('   the mock will lose the answers to two appends, and fail two later ones with 503');
+    }
     const progress = createProgress({
       label: basename(file),
       total: size,
@@ -291,6 +314,7 @@ export async function runDemo(flags: DemoFlags, io: Io): Promise<RunningDemo> {
         chunkSize,
         durationMs: paceMs,
         onHalfway: () => {
+          if (flags.flaky) target.injectFaults?.(key, 'server-error');
           if (target.skipAhead === undefined) return;
           // The token lives 900 s, the shortest STS allows; moving the shared clock past its
           // expiration makes the camera's next append need a new one.

@@ -10,6 +10,14 @@ export interface MockOss {
   readonly credentials: { accessKeyId: string; accessKeySecret: string };
   readonly clock: { now(): number; advance(ms: number): void };
   readonly stsEndpointPath: string;
+  readonly faults: {
+    add(spec: {
+      operation?: string;
+      key?: string;
+      times?: number;
+      action: { type: 'error'; code: string; status?: number } | { type: 'drop-response' };
+    }): number;
+  };
   readonly roleArns: string[];
   readonly ready: Promise<void>;
   close(): Promise<void>;

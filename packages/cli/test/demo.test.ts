@@ -105,6 +105,16 @@ describe('demo command', () => {
     expect(result.stdout).toMatch(/hls\s+skipped: HLS is published for the bundled sample only/);
   });
 
+  test('--flaky: lost answers and 503s are retried exactly once each, the CRCs still match', async () => {
+    const result = await runCli(['demo', '--exit', '--fast', '--flaky', '--no-hls']);
+    expect(result.code).toBe(0);
+    const retries = Number(/retries\s+(\d+)/.exec(result.stdout)?.[1]);
+    expect(retries).toBeGreaterThanOrEqual(4);
+    expect(result.stdout).toMatch(new RegExp(`bytes\\s+${sample.length} `));
+    expect(result.stdout).toMatch(/crc64 object\s+\d+ \(match\)/);
+    expect(result.stderr).toMatch(/retry 1: /);
+  });
+
   test('a real endpoint without the rest of its configuration is refused in one line', async () => {
     const result = await runCli(['demo', '--exit'], {
       OSS_ENDPOINT: 'https://oss-cn-hangzhou.aliyuncs.com',
