@@ -5,7 +5,8 @@
 // H.264 and nine AAC files joined: 4.5 MB, 35 s of 720p), else the small demo recording the
 // project ships (packages/cli/sample), else a synthetic stream. Both cases get the same chunks
 // (64 KiB of video and a matching share of audio, taking turns); the reference copies each chunk
-// into a new output buffer, the least any muxer must do with every input byte. Throughput is input MB/s; the ratio mux/copy is what counts.
+// into a new output buffer, the least any muxer must do with every input byte. Throughput is
+// input MB/s; the ratio mux/copy is what counts.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

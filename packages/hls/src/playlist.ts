@@ -50,7 +50,8 @@ export function targetDurationOf(durationsTicks: Iterable<number>, minimum = 1):
  * attribute.
  *
  * @example renderMediaPlaylist({ targetDuration: 4, mediaSequence: 0, discontinuitySequence: 0,
- *   entries: [{ uri: 'segment-0.ts', durationTicks: 360000, discontinuity: false }], endList: true })
+ *   entries: [{ uri: 'segment-0.ts', durationTicks: 360000, discontinuity: false }],
+ *   endList: true })
  */
 export function renderMediaPlaylist(playlist: MediaPlaylist): string {
   const lines = ['#EXTM3U', '#EXT-X-VERSION:3', `#EXT-X-TARGETDURATION:${playlist.targetDuration}`];

@@ -40,7 +40,7 @@ export class BitReader {
 
   constructor(private readonly bytes: Uint8Array) {}
 
-  /** Reads one bit. Past the end it reads zeros, so a truncated SPS yields odd values, not a crash. */
+  /** Reads one bit; past the end it reads zeros, so a truncated SPS gives odd values, no crash. */
   bit(): number {
     const byte = this.bytes[this.position >>> 3] ?? 0;
     const bit = (byte >>> (7 - (this.position & 7))) & 1;

@@ -91,7 +91,7 @@ interface PendingSegment {
  * newer, so no segment is ever skipped or listed before it is stored.
  *
  * @example
- * const writer = new HlsWriter({ store, playlistKey: 'cam-42/live.m3u8', kind: 'live', audio: true });
+ * const writer = new HlsWriter({ store, playlistKey: 'cam-42/live.m3u8', kind: 'live' });
  * await writer.pushVideo(h264Bytes);
  * await writer.pushAudio(aacBytes);
  * await writer.close();

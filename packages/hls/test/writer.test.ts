@@ -120,7 +120,7 @@ describe('HlsWriter', () => {
 
   it('reports a playlist that cannot be stored and rewrites it at the next call', async () => {
     let down = true;
-    const store = new FlakyStore((op, key) => down && key.endsWith('.m3u8'));
+    const store = new FlakyStore((_op, key) => down && key.endsWith('.m3u8'));
     const hls = writer({ store });
     await expect(hls.pushVideo(video.subarray(0, video.length / 2))).rejects.toMatchObject({
       code: 'PLAYLIST_UPLOAD_FAILED',

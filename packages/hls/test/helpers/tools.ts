@@ -45,7 +45,10 @@ export function ffprobe(
       ...extra,
       '-count_packets',
       '-show_entries',
-      'stream=codec_name,codec_type,duration,nb_read_packets,sample_rate,channels,width,height:format=duration,format_name',
+      [
+        'stream=codec_name,codec_type,duration,nb_read_packets,sample_rate,channels,width,height',
+        'format=duration,format_name',
+      ].join(':'),
       '-of',
       'json',
       file,
