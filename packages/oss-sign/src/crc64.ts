@@ -93,8 +93,65 @@ function updateWords(words: Int32Array): void {
   crcLo = lo;
 }
 
+/**
+ * Two independent CRCs, over the first and the second half of `words`, in one loop; the halves
+ * are then joined with the combine operator. The two dependency chains interleave, which makes
+ * the loop about 1.4 times faster in V8 than one chain; the join costs one multiplication.
+ */
+function updateTwoLanes(words: Int32Array, half: number): void {
+  const TL = TABLE_LO;
+  const TH = TABLE_HI;
+  let hi1 = crcHi;
+  let lo1 = crcLo;
+  let hi2 = -1;
+  let lo2 = -1;
+  for (let w = 0; w < half; w += 2) {
+    const a = lo1 ^ words[w]!;
+    const b = hi1 ^ words[w + 1]!;
+    const c = lo2 ^ words[half + w]!;
+    const d = hi2 ^ words[half + w + 1]!;
+    const i0 = 1792 + (a & 255);
+    const i1 = 1536 + ((a >>> 8) & 255);
+    const i2 = 1280 + ((a >>> 16) & 255);
+    const i3 = 1024 + (a >>> 24);
+    const i4 = 768 + (b & 255);
+    const i5 = 512 + ((b >>> 8) & 255);
+    const i6 = 256 + ((b >>> 16) & 255);
+    const i7 = b >>> 24;
+    const j0 = 1792 + (c & 255);
+    const j1 = 1536 + ((c >>> 8) & 255);
+    const j2 = 1280 + ((c >>> 16) & 255);
+    const j3 = 1024 + (c >>> 24);
+    const j4 = 768 + (d & 255);
+    const j5 = 512 + ((d >>> 8) & 255);
+    const j6 = 256 + ((d >>> 16) & 255);
+    const j7 = d >>> 24;
+    lo1 = TL[i0]! ^ TL[i1]! ^ TL[i2]! ^ TL[i3]! ^ TL[i4]! ^ TL[i5]! ^ TL[i6]! ^ TL[i7]!;
+    hi1 = TH[i0]! ^ TH[i1]! ^ TH[i2]! ^ TH[i3]! ^ TH[i4]! ^ TH[i5]! ^ TH[i6]! ^ TH[i7]!;
+    lo2 = TL[j0]! ^ TL[j1]! ^ TL[j2]! ^ TL[j3]! ^ TL[j4]! ^ TL[j5]! ^ TL[j6]! ^ TL[j7]!;
+    hi2 = TH[j0]! ^ TH[j1]! ^ TH[j2]! ^ TH[j3]! ^ TH[j4]! ^ TH[j5]! ^ TH[j6]! ^ TH[j7]!;
+  }
+
+  joinLanes(hi1, lo1, hi2, lo2, half * 4);
+}
+
+/** Sets the running CRC to lane one followed by lane two (`length2` bytes). */
+function joinLanes(hi1: number, lo1: number, hi2: number, lo2: number, length2: number): void {
+  const crc1 = toBigint(hi1, lo1);
+  const joined = multiplyModP(cachedShiftOperator(length2), crc1) ^ toBigint(hi2, lo2);
+  const inverted = joined ^ MASK64;
+  crcHi = Number(inverted >> 32n) | 0;
+  crcLo = Number(inverted & 0xffffffffn) | 0;
+}
+
 /** Below this many bytes, creating a word view costs more than it saves. */
 const WORD_PATH_MIN = 64;
+
+/** From this many bytes on, two lanes pay for their join (about 10 µs). */
+const TWO_LANES_MIN = 256 * 1024;
+
+/** 1 MiB of 32-bit words. */
+const BLOCK_WORDS = 256 * 1024;
 
 /** Advances the inverted CRC `[hi, lo]` (as int32) over `data`, leaving it in crcHi/crcLo. */
 function update(hi: number, lo: number, data: Uint8Array): void {
@@ -108,7 +165,19 @@ function update(hi: number, lo: number, data: Uint8Array): void {
   const head = (4 - (data.byteOffset & 3)) & 3;
   updateBytes(data, 0, head);
   const wordCount = ((data.length - head) >>> 3) << 1;
-  updateWords(new Int32Array(data.buffer, data.byteOffset + head, wordCount));
+  const words = new Int32Array(data.buffer, data.byteOffset + head, wordCount);
+  // Blocks of bounded size: V8 optimizes a function called many times better than one long
+  // loop replaced on the stack, which measured up to twice as slow on 64 MiB.
+  for (let start = 0; start < wordCount; start += BLOCK_WORDS) {
+    const block = words.subarray(start, Math.min(start + BLOCK_WORDS, wordCount));
+    if (block.length * 4 >= TWO_LANES_MIN) {
+      const half = (block.length >>> 2) << 1;
+      updateTwoLanes(block, half);
+      updateWords(block.subarray(2 * half));
+    } else {
+      updateWords(block);
+    }
+  }
   updateBytes(data, head + wordCount * 4, data.length);
 }
 
@@ -173,6 +242,18 @@ function shiftOperator(bytes: bigint): bigint {
     k++;
   }
   return p;
+}
+
+// Streams feed chunks of one size, so the operator for the last lane length is kept.
+let lastShiftBytes = -1;
+let lastShift = 0n;
+
+function cachedShiftOperator(bytes: number): bigint {
+  if (bytes !== lastShiftBytes) {
+    lastShift = shiftOperator(BigInt(bytes));
+    lastShiftBytes = bytes;
+  }
+  return lastShift;
 }
 
 /**
