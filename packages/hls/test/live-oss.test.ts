@@ -198,4 +198,26 @@ describe('live HLS in the mock OSS', () => {
     expect(writer.stats.retries).toBe(1);
     expect(oss.faults.list().find((f) => f.id === failing || f.id === dropped)).toBeUndefined(); // all fired
   });
+
+  it('lists presigned segment URLs that the server accepts without credentials', async () => {
+    const writer = new HlsWriter({
+      store: new MediaClientStore({ client, bucket: BUCKET }),
+      playlistKey: 'cam-4/vod.m3u8',
+      targetDuration: 4,
+      segmentUri: (key) => client.presignGetUrl(BUCKET, key, { expires: 600 }),
+    });
+    for (const picture of video.slice(0, 8 * 25)) await writer.pushVideo(picture);
+    await writer.close();
+
+    const urls = writer.playlist.split('\n').filter((line) => line !== '' && !line.startsWith('#'));
+    expect(urls).toHaveLength(2);
+    for (const [n, url] of urls.entries()) {
+      expect(url).toMatch(new RegExp(`^${server.url}/${BUCKET}/cam-4/vod-${n}\\.ts\\?`));
+      const response = await fetch(url);
+      expect(response.status).toBe(200);
+      const body = new Uint8Array(await response.arrayBuffer());
+      const stored = await client.getObject(BUCKET, `cam-4/vod-${n}.ts`);
+      expect(body).toEqual(stored.body);
+    }
+  });
 });
