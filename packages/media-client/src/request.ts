@@ -200,13 +200,14 @@ export class Requester {
     core.emit({ type: 'request', ...where(request), attempt });
     let answer: TransportResponse;
     try {
-      answer = await core.transport({
+      const sending = core.transport({
         method: request.method,
         url,
         headers,
         ...(request.body === undefined ? {} : { body: request.body }),
         signal: timeout.signal,
       });
+      answer = await untilAborted(sending, timeout.signal);
     } catch (cause) {
       throw this.noAnswerError(request, cause, timeout.timedOut());
     } finally {
@@ -342,6 +343,34 @@ function encodeQuery(query: OssRequest['query']): string {
     );
   }
   return parts.length === 0 ? '' : `?${parts.join('&')}`;
+}
+
+/**
+ * Settles with `promise`, or rejects when `signal` fires first, so that a transport which
+ * ignores its signal cannot hold a request past its timeout.
+ */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    promise.catch(() => {});
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      promise.catch(() => {});
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 /** An AbortSignal that fires on the caller's signal or after `ms`, and says which. */

@@ -371,6 +371,44 @@ describe('appendFrom', () => {
     expect(sameBytes(oss.bytes('b/k'), source)).toBe(true);
   });
 
+  it('an abort while an append is in flight leaves nothing unsure for the next write', async () => {
+    const oss = new FakeOss();
+    const controller = new AbortController();
+    let posts = 0;
+    // The second append lands on the service, then its answer never comes: the caller aborts.
+    const transport: Transport = async (request) => {
+      if (request.method === 'POST' && ++posts === 2) {
+        await oss.transport(request);
+        controller.abort();
+        return new Promise((_, reject) => {
+          request.signal?.addEventListener('abort', () => reject(new Error('aborted')));
+        });
+      }
+      return oss.transport(request);
+    };
+    const events: ClientEvent[] = [];
+    const client = createClient({
+      endpoint: 'http://127.0.0.1:9',
+      auth: CREDENTIALS,
+      transport,
+      onEvent: (event) => events.push(event),
+    });
+    const source = randomBytes(30_000, 8);
+    const file = await client.open('b', 'k', 'a');
+    const upload = file.appendFrom(pieces(source.subarray(0, 20_000), 5000), {
+      chunkSize: 10_000,
+      signal: controller.signal,
+    });
+    await expect(upload).rejects.toBeInstanceOf(AbortError);
+    expect(oss.bytes('b/k')?.length).toBe(20_000);
+
+    await file.write(source.subarray(20_000));
+    expect(sameBytes(oss.bytes('b/k'), source)).toBe(true);
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: 'append-reconciled', position: 10_000, outcome: 'applied' }),
+    );
+  });
+
   it('resumes: skips the part the object holds after checking its CRC', async () => {
     const { oss, client } = setup();
     const source = randomBytes(50_000, 4);
