@@ -119,7 +119,8 @@ function checkSpec(spec: FaultSpec): void {
   const type = spec?.action?.type;
   if (!['error', 'latency', 'close-mid-body', 'drop-response'].includes(type)) {
     throw new TypeError(
-      `fault action.type must be error, latency, close-mid-body or drop-response; received ${String(type)}`,
+      'fault action.type must be error, latency, close-mid-body or drop-response; ' +
+        `received ${String(type)}`,
     );
   }
   if (type === 'error' && typeof (spec.action as { code?: unknown }).code !== 'string') {

@@ -58,7 +58,8 @@ export async function putBucket(context: OperationContext): Promise<MockResponse
   if (context.store.getBucket(name)) {
     throw new OssError(
       'BucketAlreadyExists',
-      'The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.',
+      'The requested bucket name is not available. The bucket namespace is shared by all users ' +
+        'of the system. Please select a different name and try again.',
       { BucketName: name },
     );
   }
@@ -193,7 +194,9 @@ export async function getBucketLocation(context: OperationContext): Promise<Mock
 
 function xmlLocation(location: string): MockResponse {
   // The root element holds text, which renderXml's child-list form does not express.
-  const text = `<?xml version="1.0" encoding="UTF-8"?>\n<LocationConstraint>${escapeXml(location)}</LocationConstraint>`;
+  const text =
+    '<?xml version="1.0" encoding="UTF-8"?>\n' +
+    `<LocationConstraint>${escapeXml(location)}</LocationConstraint>`;
   const body = new TextEncoder().encode(text);
   return {
     status: 200,

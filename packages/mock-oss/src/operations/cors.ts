@@ -36,7 +36,7 @@ function texts(element: import('../xml.js').XmlElement, name: string): string[] 
   return (element[name] ?? []).map((item) => (typeof item === 'string' ? item : ''));
 }
 
-/** PutBucketCors: `<CORSConfiguration><CORSRule>…</CORSRule><ResponseVary/></CORSConfiguration>`. */
+/** PutBucketCors: `<CORSConfiguration><CORSRule>…</CORSRule><ResponseVary/>`. */
 export async function putBucketCors(context: OperationContext): Promise<MockResponse> {
   const bucket = requireBucket(context);
   const root = parseXmlBody(await readSmallBody(context.body, 64 * 1024), 'CORSConfiguration');
@@ -187,7 +187,10 @@ export function preflight(
   if (!rule) {
     throw new OssError(
       'AccessForbidden',
-      "CORSResponse: This CORS request is not allowed. This is usually because the evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Requet-Headers are not whitelisted by the resource's CORS spec.",
+      // The service's wording, typos included.
+      'CORSResponse: This CORS request is not allowed. This is usually because the evalution of ' +
+        'Origin, request method / Access-Control-Request-Method or Access-Control-Requet-Headers ' +
+        "are not whitelisted by the resource's CORS spec.",
     );
   }
   const response = emptyResponse(200, corsHeaders(rule, origin));

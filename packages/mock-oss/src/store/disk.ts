@@ -227,7 +227,8 @@ export class DiskStore implements Store {
   async put(bucket: string, meta: ObjectMeta, staging: Staging): Promise<void> {
     const target = this.#bucket(bucket);
     const previous = target.objects.get(meta.key);
-    const dataFile = `${keyHash(meta.key)}.${Date.now().toString(36)}${randomBytes(3).toString('hex')}.data`;
+    const generation = Date.now().toString(36) + randomBytes(3).toString('hex');
+    const dataFile = `${keyHash(meta.key)}.${generation}.data`;
     this.#index(target, { meta, dataFile }, previous);
     await this.#serial(bucket, meta.key, async () => {
       await (staging as DiskStaging).seal();
