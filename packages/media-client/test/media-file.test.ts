@@ -10,6 +10,7 @@ import {
   NotFoundError,
   ObjectDivergedError,
   ObjectNotAppendableError,
+  type Transport,
 } from '../src/index.js';
 import { CREDENTIALS, FakeOss, type Fault, randomBytes, sameBytes } from './helpers/fake-oss.js';
 
