@@ -49,6 +49,8 @@ export interface DemoFlags {
   quiet?: boolean;
   /** Forces progress bars on or off (tests). */
   tty?: boolean;
+  /** Called once the page is being served, before the camera starts. */
+  onServing?: (pageUrl: string) => void;
 }
 
 /** What the demo reports at the end. */
@@ -241,6 +243,7 @@ export async function runDemo(flags: DemoFlags, io: Io): Promise<RunningDemo> {
     );
     cleanup.push(() => app.close());
     say(`2. application server at ${app.url}/ (cameras get tokens from POST ${app.url}/api/token)`);
+    flags.onServing?.(`${app.url}/`);
 
     // 3. The camera: a token from the application server, refreshed when it expires.
     let progressNote = (line: string) => say(line);

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { Crc64 } from '@oss-media/oss-sign';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { type RunningDemo, runDemo, summaryLines } from '../src/demo.js';
-import { Capture, runCli, SAMPLE_DIR } from './helpers.js';
+import { Capture, runCli, SAMPLE_DIR, startMock } from './helpers.js';
 
 const sample = await readFile(`${SAMPLE_DIR}sample.mp4`);
 const sampleCrc = new Crc64().update(sample).toString();
@@ -129,6 +129,67 @@ describe('demo command', () => {
     const result = await runCli(['demo', '--exit', '--file', '/no/such.mp4']);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^oss-media: cannot read '\/no\/such\.mp4'/);
+  });
+});
+
+describe('while the camera uploads', () => {
+  test('the page lists the recording and the HLS rendition as growing', async () => {
+    const seen = new Map<string, boolean[]>();
+    let polling: Promise<void> | undefined;
+    let done = false;
+    const demo = await runDemo(
+      {
+        seconds: 3,
+        quiet: true,
+        onServing: (pageUrl) => {
+          polling = (async () => {
+            while (!done) {
+              const { videos } = await (await fetch(`${pageUrl}api/videos`)).json();
+              for (const v of videos as Array<{ kind: string; growing: boolean }>) {
+                seen.set(v.kind, [...(seen.get(v.kind) ?? []), v.growing]);
+              }
+              await new Promise((resolve) => setTimeout(resolve, 150));
+            }
+          })();
+        },
+      },
+      { stdout: new Capture(), stderr: new Capture(), env: {} },
+    );
+    done = true;
+    await polling;
+    try {
+      expect(seen.get('file')).toContain(true);
+      expect(seen.get('hls')).toContain(true);
+      const after = await (await fetch(`${demo.summary.pageUrl}api/videos`)).json();
+      const hls = after.videos.find((v: { kind: string }) => v.kind === 'hls');
+      expect(hls.growing).toBe(false);
+    } finally {
+      await demo.close();
+    }
+  });
+});
+
+describe('against an endpoint given in the environment', () => {
+  test('uses those keys, that role, that bucket and that STS endpoint', async () => {
+    const server = await startMock({ buckets: ['camera-videos'] });
+    try {
+      const result = await runCli(['demo', '--exit', '--fast', '--no-hls'], {
+        OSS_ENDPOINT: server.url,
+        OSS_ACCESS_KEY_ID: server.mock.credentials.accessKeyId,
+        OSS_ACCESS_KEY_SECRET: server.mock.credentials.accessKeySecret,
+        OSS_ROLE_ARN: server.mock.roleArns[0],
+        OSS_BUCKET: 'camera-videos',
+        OSS_STS_ENDPOINT: server.stsUrl,
+      });
+      expect(result.code).toBe(0);
+      expect(result.stderr).toContain(`1. using ${server.url}, bucket 'camera-videos'`);
+      expect(result.stdout).toMatch(/object\s+oss:\/\/camera-videos\/videos\/cam-1\//);
+      // Nobody moves a real endpoint's clock: the 900 s token outlives the upload.
+      expect(result.stdout).toMatch(/refreshes\s+0$/m);
+      expect(result.stdout).toMatch(/crc64 object\s+\d+ \(match\)/);
+    } finally {
+      await server.close();
+    }
   });
 });
 
