@@ -168,10 +168,11 @@ export class TsMuxer {
    * Feeds H.264 Annex-B bytes, cut anywhere. `time` applies to the first access unit whose
    * start code arrives in this chunk; later ones are timed by the frame rate.
    *
-   * @throws {HlsError} `INVALID_STATE` after {@link close} or without a video stream.
+   * @throws {HlsError} `INVALID_STATE` after {@link close} or without a video stream,
+   *   `INVALID_ARGUMENT` for a chunk that is not a `Uint8Array`.
    */
   pushVideo(chunk: Uint8Array, time?: ChunkTime): TsSegment[] {
-    this.checkOpen(this.hasVideo, 'video');
+    this.checkOpen(this.hasVideo, 'video', chunk);
     const index = ++this.videoChunks;
     if (time?.pts !== undefined) this.videoTimes.set(index, time);
 
@@ -187,10 +188,11 @@ export class TsMuxer {
    * Feeds AAC ADTS bytes, cut anywhere. `time` applies to the first frame that starts in this
    * chunk; later ones are timed by the sample rate.
    *
-   * @throws {HlsError} `INVALID_STATE` after {@link close} or without an audio stream.
+   * @throws {HlsError} `INVALID_STATE` after {@link close} or without an audio stream,
+   *   `INVALID_ARGUMENT` for a chunk that is not a `Uint8Array`.
    */
   pushAudio(chunk: Uint8Array, time?: ChunkTime): TsSegment[] {
-    this.checkOpen(this.hasAudio, 'audio');
+    this.checkOpen(this.hasAudio, 'audio', chunk);
     const index = ++this.audioChunks;
     if (time?.pts !== undefined) this.audioTimes.set(index, time);
 
@@ -233,7 +235,8 @@ export class TsMuxer {
     return this.adts.skippedBytes;
   }
 
-  private checkOpen(hasStream: boolean, name: string): void {
+  private checkOpen(hasStream: boolean, name: string, chunk: Uint8Array): void {
+    if (!(chunk instanceof Uint8Array)) invalidArgument('chunk', 'a Uint8Array', chunk);
     if (this.closed) throw new HlsError('INVALID_STATE', 'the muxer is closed');
     if (!hasStream) throw new HlsError('INVALID_STATE', `the muxer was created without ${name}`);
   }
