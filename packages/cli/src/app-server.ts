@@ -47,6 +47,7 @@ export interface CameraGrant {
  */
 export type TokenHandler = (request: Request) => Promise<Response>;
 
+/** Options of {@link createAppHandler}. */
 export interface AppServerOptions {
   bucket: string;
   store: VideoStore;

@@ -6,6 +6,7 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Crc64 } from '@oss-media/oss-sign';
 
+/** Options of {@link pacedChunks}. */
 export interface PacedReadOptions {
   chunkSize: number;
   /** Spread the whole file over this many milliseconds; 0 for as fast as possible. */

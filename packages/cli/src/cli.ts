@@ -154,7 +154,8 @@ OSS_BUCKET (an existing bucket); OSS_STS_ENDPOINT overrides https://sts.aliyuncs
       .option('--role-arn <arn>', 'role to assume (default: $OSS_ROLE_ARN)')
       .option(
         '--sts-endpoint <url>',
-        'STS endpoint (default: $OSS_STS_ENDPOINT, <endpoint>/sts for a local mock, else https://sts.aliyuncs.com)',
+        'STS endpoint (default: $OSS_STS_ENDPOINT, <endpoint>/sts for a local mock, ' +
+          'else https://sts.aliyuncs.com)',
       )
       .option('--env', 'print shell export lines instead of JSON'),
   ).action((options) => tokenCommand(options, io));

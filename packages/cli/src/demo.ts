@@ -140,7 +140,8 @@ async function openTarget(io: Io): Promise<Target> {
   if (missing.length > 0) {
     throw new CliError(
       'MissingConfiguration',
-      `${ENV.endpoint} is set, so the demo uses a real endpoint and also needs ${missing.join(', ')}`,
+      `${ENV.endpoint} is set, so the demo uses a real endpoint and also needs ` +
+        missing.join(', '),
       { exitCode: 2 },
     );
   }
@@ -258,7 +259,8 @@ export async function runDemo(flags: DemoFlags, io: Io): Promise<RunningDemo> {
         const until = token.expiration.toISOString();
         progressNote(
           tokens === 1
-            ? `3. camera '${camera}' got a token for ${token.path ?? `videos/${camera}/`} (mode ${token.mode ?? '?'}, expires ${until})`
+            ? `3. camera '${camera}' got a token for ${token.path ?? `videos/${camera}/`} ` +
+                `(mode ${token.mode ?? '?'}, expires ${until})`
             : `   camera '${camera}' refreshed its token (now expires ${until})`,
         );
         return token;
@@ -402,7 +404,8 @@ export function summaryLines(summary: DemoSummary): string[] {
     `  crc64 local    ${summary.localCrc64}`,
     `  crc64 object   ${summary.objectCrc64} (${summary.crcMatch ? 'match' : 'MISMATCH'})`,
     'key' in summary.hls
-      ? `  hls            oss://${summary.bucket}/${summary.hls.key} (${summary.hls.segments} segments)`
+      ? `  hls            oss://${summary.bucket}/${summary.hls.key} ` +
+        `(${summary.hls.segments} segments)`
       : `  hls            skipped: ${summary.hls.skipped}`,
     `  playback URL   ${summary.playbackUrl}`,
     `  web page       ${summary.pageUrl}`,

@@ -12,7 +12,8 @@ export async function loadPackage<T>(name: string, needed: readonly string[]): P
   } catch (error) {
     throw new CliError(
       'Unavailable',
-      `${name} could not be loaded (${(error as Error).message.split('\n')[0]}); run 'npm run build'`,
+      `${name} could not be loaded (${(error as Error).message.split('\n')[0]}); ` +
+        `run 'npm run build'`,
       { cause: error },
     );
   }
@@ -24,12 +25,4 @@ export async function loadPackage<T>(name: string, needed: readonly string[]): P
     );
   }
   return module as T;
-}
-
-/** True when `loadPackage` would succeed. */
-export async function hasPackage(name: string, needed: readonly string[]): Promise<boolean> {
-  return loadPackage(name, needed).then(
-    () => true,
-    () => false,
-  );
 }

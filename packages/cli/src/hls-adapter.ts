@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { HlsWriter, type SegmentStore } from '@oss-media/hls';
 import type { OssOperations } from './oss.js';
 
+/** What to publish where, and how. */
 export interface PublishHlsOptions {
   bucket: string;
   /** Folder of the rendition; the playlist is `<prefix>index.m3u8`. */
@@ -27,6 +28,7 @@ export interface PublishHlsOptions {
   onProgress?: (bytes: number, total: number) => void;
 }
 
+/** What a publication produced. */
 export interface PublishHlsResult {
   playlistKey: string;
   segments: number;
@@ -87,7 +89,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * operations' client (signing, token refresh, retries).
  *
  * @example
- * await publishHls(oss, { bucket: 'media', prefix: 'videos/cam-1/a/', video: 'a.h264', live: false });
+ * await publishHls(oss, {
+ *   bucket: 'media', prefix: 'videos/cam-1/a/', video: 'a.h264', audio: 'a.aac', live: false,
+ * });
  */
 export async function publishHls(
   oss: OssOperations,

@@ -41,7 +41,8 @@ function noticeOf(event: ClientEvent, onNotice: NonNullable<OssConnectOptions['o
  * Connects the operations to an endpoint (path-style for IP addresses and localhost).
  *
  * @example
- * const oss = await connectOss({ endpoint: 'http://127.0.0.1:9000', auth: { accessKeyId, accessKeySecret } });
+ * const auth = { accessKeyId, accessKeySecret };
+ * const oss = await connectOss({ endpoint: 'http://127.0.0.1:9000', auth });
  * console.log((await oss.stat('media', 'videos/a.mp4')).size);
  */
 export async function connectOss(options: OssConnectOptions): Promise<OssOperations> {

@@ -36,6 +36,7 @@ export interface UploadReport {
   refreshes: number;
 }
 
+/** Options of {@link OssOperations.upload}. */
 export interface UploadOptions {
   /** Append in chunks instead of one PutObject. */
   append?: boolean;
@@ -88,6 +89,7 @@ export interface OssOperations {
 /** How the operations authenticate: fixed keys, or a refreshing source (the camera's). */
 export type OssAuth = Auth;
 
+/** Options of `connectOss`. */
 export interface OssConnectOptions {
   endpoint: string;
   auth: OssAuth;

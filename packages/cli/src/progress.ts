@@ -11,6 +11,7 @@ export interface ProgressReporter {
   stop(): void;
 }
 
+/** Options of {@link createProgress}. */
 export interface ProgressOptions {
   label: string;
   total: number;

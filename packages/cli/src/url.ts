@@ -14,7 +14,8 @@ const BUCKET_NAME = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
  * keys are opaque bytes and a `%` in one is legitimate.
  *
  * @throws CliError code 'InvalidOssUrl' (exit code 2) naming what is wrong.
- * @example parseOssUrl('oss://media/videos/cam-1/a.mp4') // { bucket: 'media', key: 'videos/cam-1/a.mp4' }
+ * @example
+ * parseOssUrl('oss://media/videos/cam-1/a.mp4') // { bucket: 'media', key: 'videos/cam-1/a.mp4' }
  */
 export function parseOssUrl(text: string, options: { requireKey?: boolean } = {}): OssAddress {
   const fail = (why: string): never => {

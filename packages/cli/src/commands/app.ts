@@ -6,6 +6,7 @@ import { type Io, println, waitForStop } from '../io.js';
 import { connectOss } from '../media-client-adapter.js';
 import { stsEndpointFor } from './token.js';
 
+/** The flags of `oss-media app`. */
 export interface AppFlags extends ConnectionFlags {
   bucket: string;
   camera: string[];
@@ -22,7 +23,8 @@ function parseCamera(text: string): [string, string] {
   if (match === null) {
     throw new CliError(
       'InvalidCamera',
-      `--camera expects ID=SECRET (an id of letters, digits, . _ -; a secret of 16+ characters), got '${text.split('=')[0]}=…'`,
+      `--camera expects ID=SECRET (an id of letters, digits, . _ -; a secret of 16+ ` +
+        `characters), got '${text.split('=')[0]}=…'`,
       { exitCode: 2 },
     );
   }

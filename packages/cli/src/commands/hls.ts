@@ -5,6 +5,7 @@ import { parseOssUrl } from '../url.js';
 import { withOperations } from './connect.js';
 import { fileSize } from './upload.js';
 
+/** The flags of `oss-media hls`. */
 export interface HlsFlags extends ConnectionFlags {
   audio?: string;
   live?: boolean;

@@ -65,11 +65,9 @@ export async function lsCommand(
           `${'DIR'.padStart(12)}  ${''.padEnd(24)}  ${''.padEnd(10)}  ${item.prefix}`,
         );
       } else {
-        const when = item.lastModified.toISOString();
-        println(
-          io.stdout,
-          `${String(item.size).padStart(12)}  ${when.padEnd(24)}  ${item.objectType.padEnd(10)}  ${item.key}`,
-        );
+        const size = String(item.size).padStart(12);
+        const when = item.lastModified.toISOString().padEnd(24);
+        println(io.stdout, `${size}  ${when}  ${item.objectType.padEnd(10)}  ${item.key}`);
       }
     }
   });

@@ -1,6 +1,7 @@
 import { type Io, println, waitForStop } from '../io.js';
 import { startMock } from '../mock-adapter.js';
 
+/** The flags of `oss-media serve`. */
 export interface ServeFlags {
   host: string;
   port: number;

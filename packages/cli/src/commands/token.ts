@@ -3,6 +3,7 @@ import { type ConnectionFlags, ENV, fromEnv, resolveConnection } from '../config
 import { CliError } from '../errors.js';
 import { type Io, println } from '../io.js';
 
+/** The flags of `oss-media token`. */
 export interface TokenFlags extends ConnectionFlags {
   bucket: string;
   path: string;

@@ -8,6 +8,7 @@ import { parseOssUrl } from '../url.js';
 import { typeOfKey } from '../videos.js';
 import { operationsFor } from './connect.js';
 
+/** The flags of `oss-media upload`. */
 export interface UploadFlags extends ConnectionFlags {
   append?: boolean;
   resume?: boolean;
@@ -61,7 +62,8 @@ export async function uploadCommand(
     println(
       io.stdout,
       `uploaded ${formatBytes(report.bytes)} to oss://${bucket}/${key} in ` +
-        `${(report.elapsedMs / 1000).toFixed(1)} s (${formatRate(report.bytes, report.elapsedMs)})` +
+        `${(report.elapsedMs / 1000).toFixed(1)} s ` +
+        `(${formatRate(report.bytes, report.elapsedMs)})` +
         `${resumed}, crc64 ${report.crc64 ?? '-'}`,
     );
   } finally {
