@@ -57,8 +57,8 @@ export interface LifecycleRule {
   status: 'Enabled' | 'Disabled';
   /** Objects older than this many days are deleted. */
   expirationDays?: number;
-  /** Or: objects last modified before this day (midnight UTC) are deleted. */
-  expirationDate?: string;
+  /** Or: objects last modified before this moment (ISO 8601, midnight UTC) are deleted. */
+  createdBeforeDate?: string;
 }
 
 /** PutBucketLifecycle: replaces every rule of the bucket. */
@@ -116,8 +116,8 @@ function ruleElement(rule: LifecycleRule): XmlNode {
   element.Status = rule.status;
   if (rule.expirationDays !== undefined) {
     element.Expiration = { Days: String(rule.expirationDays) };
-  } else if (rule.expirationDate !== undefined) {
-    element.Expiration = { Date: rule.expirationDate };
+  } else if (rule.createdBeforeDate !== undefined) {
+    element.Expiration = { CreatedBeforeDate: rule.createdBeforeDate };
   }
   return element;
 }
@@ -131,9 +131,9 @@ function parseRule(node: XmlNode | XmlNode[keyof XmlNode]): LifecycleRule {
   if (id !== undefined) rule.id = id;
   const expiration = childOf(node, 'Expiration');
   const days = textOf(expiration, 'Days');
-  const date = textOf(expiration, 'Date');
+  const date = textOf(expiration, 'CreatedBeforeDate');
   if (days !== undefined) rule.expirationDays = Number(days);
-  if (date !== undefined) rule.expirationDate = date;
+  if (date !== undefined) rule.createdBeforeDate = date;
   return rule;
 }
 

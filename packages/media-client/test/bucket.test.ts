@@ -67,12 +67,17 @@ describe('lifecycle and buckets', () => {
     const client = createClient({ endpoint: 'http://127.0.0.1:9', auth: CREDENTIALS, transport });
     const rules = [
       { id: 'r1', prefix: 'videos/', status: 'Enabled' as const, expirationDays: 30 },
-      { prefix: 'a&b<', status: 'Disabled' as const, expirationDate: '2027-01-01T00:00:00.000Z' },
+      {
+        prefix: 'a&b<',
+        status: 'Disabled' as const,
+        createdBeforeDate: '2027-01-01T00:00:00.000Z',
+      },
     ];
     await client.putBucketLifecycle('b', rules);
     expect(sent).toContain('<Rule><ID>r1</ID><Prefix>videos/</Prefix><Status>Enabled</Status>');
     expect(sent).toContain('<Expiration><Days>30</Days></Expiration>');
     expect(sent).toContain('a&amp;b&lt;');
+    expect(sent).toContain('<CreatedBeforeDate>2027-01-01T00:00:00.000Z</CreatedBeforeDate>');
     expect(await client.getBucketLifecycle('b')).toEqual(rules);
   });
 
