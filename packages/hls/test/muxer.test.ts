@@ -255,4 +255,13 @@ describe('arguments', () => {
       expect.objectContaining({ code: 'INVALID_STATE' }),
     );
   });
+
+  it('rejects a chunk that is not a Uint8Array, naming it', () => {
+    expect(() => new TsMuxer({}).pushVideo('bytes' as never)).toThrow(
+      expect.objectContaining({
+        code: 'INVALID_ARGUMENT',
+        message: expect.stringMatching(/^chunk/),
+      }),
+    );
+  });
 });
