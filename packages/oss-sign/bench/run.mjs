@@ -23,9 +23,9 @@ const jsonIndex = args.indexOf('--json');
 const jsonFile = jsonIndex >= 0 ? args[jsonIndex + 1] : undefined;
 if (jsonIndex >= 0 && !jsonFile) throw new Error('--json needs a file name');
 
-const ROUNDS = quick ? 3 : 9;
-const WARMUP_ROUNDS = quick ? 1 : 3;
-const SIGN_ROUND_MS = quick ? 60 : 200;
+const ROUNDS = quick ? 5 : 9;
+const WARMUP_ROUNDS = quick ? 2 : 3;
+const SIGN_ROUND_MS = quick ? 80 : 200;
 const MIB = 1024 * 1024;
 const BIG = quick ? 16 * MIB : 64 * MIB;
 
