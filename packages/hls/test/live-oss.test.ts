@@ -2,11 +2,15 @@
  * Live HLS into the mock OSS through media-client, over HTTP on 127.0.0.1: a 60-second stream
  * in 4-second segments with a window of 5, the stream's seconds ticking on the mock's clock.
  */
+
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { createClient, type OssClient } from '@oss-media/media-client';
 import { createMockOss, type NodeMockOss } from '@oss-media/mock-oss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HlsWriter, MediaClientStore } from '../src/index.js';
 import { makeAdts, makeH264 } from './helpers/streams.js';
+import { ffprobeAsync, missing, requireOrSkip } from './helpers/tools.js';
 
 const SECONDS = 60;
 const BUCKET = 'media';
@@ -219,5 +223,45 @@ describe('live HLS in the mock OSS', () => {
       const stored = await client.getObject(BUCKET, `cam-4/vod-${n}.ts`);
       expect(body).toEqual(stored.body);
     }
+  });
+
+  it('serves a live recording that ffprobe plays over HTTP from presigned URLs', async (context) => {
+    const demo = resolve(import.meta.dirname, '../../cli/sample');
+    if (!existsSync(join(demo, 'sample.h264'))) {
+      console.warn(`skipped: the demo recording is not at ${demo}`);
+      return context.skip();
+    }
+    if (!requireOrSkip(missing('ffprobe'), () => context.skip())) return;
+    const presign = (key: string) => client.presignGetUrl(BUCKET, key, { expires: 600 });
+    const writer = new HlsWriter({
+      store: new MediaClientStore({ client, bucket: BUCKET }),
+      playlistKey: 'cam-5/live.m3u8',
+      kind: 'live',
+      windowSize: 5,
+      deleteOldSegments: true,
+      targetDuration: 4,
+      audio: true,
+      maxInterleave: Number.POSITIVE_INFINITY,
+      segmentUri: presign,
+    });
+    // The 12-second demo recording five times over: a minute of live camera.
+    const h264 = readFileSync(join(demo, 'sample.h264'));
+    const aac = readFileSync(join(demo, 'sample.aac'));
+    for (let round = 0; round < 5; round++) {
+      await writer.pushVideo(h264);
+      await writer.pushAudio(aac);
+      oss.clock.advance(12_000);
+    }
+    await writer.close();
+
+    expect(mediaSequenceOf(writer.playlist)).toBe(10);
+    const { json, stderr } = await ffprobeAsync(await presign('cam-5/live.m3u8'), [
+      '-allowed_extensions',
+      'ALL',
+    ]);
+    expect(Math.abs(Number(json.format.duration) - 20) / 20).toBeLessThan(0.01);
+    expect(json.streams.map((s) => s.codec_name)).toEqual(['h264', 'aac']);
+    expect(stderr).not.toMatch(/Continuity check failed/);
+    expect(await keysUnder('cam-5/')).toHaveLength(5 + 1);
   });
 });

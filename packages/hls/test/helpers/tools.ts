@@ -1,5 +1,5 @@
 /** External tools and sample files the slow tests need, with the reason when one is missing. */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -85,4 +85,34 @@ export function ffmpegDecodeErrors(file: string, extra: string[] = []): string {
   } catch (error) {
     return String((error as { stderr?: string }).stderr ?? error);
   }
+}
+
+/**
+ * {@link ffprobe} without blocking the event loop, for URLs served by this same process.
+ */
+export function ffprobeAsync(
+  url: string,
+  extra: string[] = [],
+): Promise<{ json: FfprobeResult; stderr: string }> {
+  const args = [
+    '-v',
+    'debug',
+    ...extra,
+    '-show_entries',
+    'stream=codec_name,codec_type:format=duration',
+    '-of',
+    'json',
+    url,
+  ];
+  return new Promise((resolvePromise, reject) => {
+    execFile(
+      'ffprobe',
+      args,
+      { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`ffprobe failed: ${stderr.slice(-2000)}`));
+        else resolvePromise({ json: JSON.parse(stdout) as FfprobeResult, stderr });
+      },
+    );
+  });
 }
