@@ -88,11 +88,27 @@ function callbackState(callback: CredentialsCallback, options: AuthStateOptions)
 }
 
 function providerState(source: CredentialsSource, options: AuthStateOptions): AuthState {
+  // A provider refreshes on its own; when it counts its refreshes (as the sts one does), the
+  // client's counters follow it. The first fetch is not a refresh.
+  let seen: number | undefined;
+  const observe = (report: boolean) => {
+    const count = (source as { refreshCount?: unknown }).refreshCount;
+    if (typeof count !== 'number') return;
+    if (report && seen !== undefined) {
+      for (let i = seen; i < count; i += 1) options.onRefresh('expired');
+    }
+    seen = count;
+  };
   return {
-    current: async () => pickCredentials(await obtain(() => source.getCredentials())),
+    async current() {
+      const credentials = await obtain(() => source.getCredentials());
+      observe(true);
+      return pickCredentials(credentials);
+    },
     async refresh() {
       options.onRefresh('rejected');
       await obtain(() => (source.refresh ?? source.getCredentials).call(source));
+      observe(false);
       return true;
     },
   };

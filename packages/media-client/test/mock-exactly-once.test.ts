@@ -137,6 +137,7 @@ describe.each(TRANSPORTS)('exactly-once and credentials against mock-oss (%s)', 
     oss.clock.reset();
 
     expect(provider.refreshCount).toBeGreaterThanOrEqual(2);
+    expect(client.stats.refreshes).toBe(provider.refreshCount - 1);
     const rejected = oss.requests.list((e) => e.errorCode === 'SecurityTokenExpired');
     expect(rejected.filter((e) => e.key === `cam-42/${name}-ahead.ts`)).toHaveLength(0);
   });
