@@ -105,8 +105,9 @@ export interface MockOss {
   close(): Promise<void>;
 }
 
-/** Default root key pair. */
+/** Default root AccessKeyId. */
 export const DEFAULT_ACCESS_KEY_ID = 'mock-access-key-id';
+/** Default root AccessKeySecret. */
 export const DEFAULT_ACCESS_KEY_SECRET = 'mock-access-key-secret';
 /** Default region. */
 export const DEFAULT_REGION = 'cn-hangzhou';

@@ -1,4 +1,4 @@
-import { contentMd5, crc64ToString } from '../digest.js';
+import { contentMd5, crc64ToString, toBase64 } from '../digest.js';
 import { OssError } from '../errors.js';
 import type { MockResponse } from '../http.js';
 import { decodeComponent } from '../parse.js';
@@ -67,7 +67,7 @@ export async function putObject(context: OperationContext): Promise<MockResponse
   return emptyResponse(200, {
     etag: `"${meta.etag}"`,
     'x-oss-hash-crc64ecma': crc64ToString(meta.crc64),
-    'content-md5': headers['content-md5'] ?? '',
+    'content-md5': toBase64(body.md5 as Uint8Array),
   });
 }
 
@@ -304,7 +304,7 @@ function parseCopySource(header: string): { bucket: string; key: string } {
   }
 }
 
-/** PutObjectAcl / GetObjectAcl. */
+/** PutObjectAcl: `x-oss-object-acl`. */
 export async function putObjectAcl(context: OperationContext): Promise<MockResponse> {
   const meta = requireObject(context);
   const acl = context.request.headers['x-oss-object-acl'];
@@ -319,6 +319,7 @@ export async function putObjectAcl(context: OperationContext): Promise<MockRespo
   return emptyResponse(200);
 }
 
+/** GetObjectAcl. */
 export async function getObjectAcl(context: OperationContext): Promise<MockResponse> {
   const meta = requireObject(context);
   return xmlResponse('AccessControlPolicy', [
