@@ -25,6 +25,8 @@ function field(error: unknown, name: string): string | undefined {
   return undefined;
 }
 
+const MAX_MESSAGE = 200;
+
 const SYSTEM_MESSAGES: Record<string, string> = {
   ENOENT: 'no such file or directory',
   EACCES: 'permission denied',
@@ -64,6 +66,8 @@ export function describeError(error: unknown): string {
   const requestId = field(error, 'requestId');
   if (requestId !== undefined) details.push(`request id ${requestId}`);
 
-  const line = details.length > 0 ? `${message} (${details.join(', ')})` : message;
-  return line.replace(/\s*\n\s*/g, ' ').trim();
+  // One line of reasonable length: some services echo a whole string to sign in the message.
+  const oneLine = message.replace(/\s*\n\s*/g, ' ').trim();
+  const short = oneLine.length > MAX_MESSAGE ? `${oneLine.slice(0, MAX_MESSAGE)}…` : oneLine;
+  return details.length > 0 ? `${short} (${details.join(', ')})` : short;
 }

@@ -3,6 +3,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { HlsWriter, type SegmentStore } from '@oss-media/hls';
+import { CliError } from './errors.js';
 import type { OssOperations } from './oss.js';
 
 /** What to publish where, and how. */
@@ -99,6 +100,13 @@ export async function publishHls(
 ): Promise<PublishHlsResult> {
   const video = await readFile(options.video);
   const audio = options.audio === undefined ? undefined : await readFile(options.audio);
+  const pictures = h264PictureCount(video);
+  if (pictures === 0) {
+    throw new CliError('NoVideo', `no H.264 pictures (Annex B) found in '${options.video}'`);
+  }
+  if (audio !== undefined && adtsDurationSeconds(audio) === 0) {
+    throw new CliError('NoAudio', `no AAC frames (ADTS) found in '${options.audio}'`);
+  }
   const fps = options.fps ?? 25;
   const playlistKey = `${options.prefix}index.m3u8`;
 
@@ -114,8 +122,7 @@ export async function publishHls(
     targetDuration: options.segmentSeconds ?? 4,
   });
 
-  const recordingMs =
-    (audio === undefined ? h264PictureCount(video) / fps : adtsDurationSeconds(audio)) * 1000;
+  const recordingMs = (audio === undefined ? pictures / fps : adtsDurationSeconds(audio)) * 1000;
   const paceMs = options.paceMs ?? (options.live ? recordingMs : 0);
   const total = video.length + (audio?.length ?? 0);
   const started = Date.now();

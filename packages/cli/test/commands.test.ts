@@ -283,6 +283,13 @@ describe('hls', () => {
     ]);
   });
 
+  test('a file that is not H.264 is refused before anything is written', async () => {
+    const result = await runCli(['hls', SAMPLE_AAC, 'oss://media/hls/not-video'], env);
+    expectOneLineError(result, /no H\.264 pictures \(Annex B\) found in '.*sample\.aac'/);
+    const listing = await runCli(['ls', '-r', 'oss://media/hls/not-video/'], env);
+    expect(listing.stdout).toBe('');
+  });
+
   test('a missing audio file is named before anything is written', async () => {
     const result = await runCli(
       ['hls', SAMPLE_H264, '--audio', '/no/such.aac', 'oss://media/hls/x'],

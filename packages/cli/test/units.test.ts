@@ -145,6 +145,12 @@ describe('describeError', () => {
     });
     expect(describeError(refused)).toBe('connection refused');
     expect(describeError(new Error('two\n   lines'))).toBe('two lines');
+    const long = Object.assign(new Error(`mismatch: ${'x'.repeat(500)}`), {
+      code: 'E',
+      requestId: 'R',
+    });
+    expect(describeError(long)).toMatch(/^mismatch: x+… \(E, request id R\)$/);
+    expect(describeError(long).length).toBeLessThan(230);
     expect(describeError('plain')).toBe('plain');
   });
 });
