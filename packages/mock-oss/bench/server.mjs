@@ -31,6 +31,8 @@ process.on('message', (message) => {
     globalThis.gc?.();
     globalThis.gc?.();
     process.send({ rss: process.memoryUsage().rss });
+  } else if (message === 'cpu') {
+    process.send({ cpu: process.cpuUsage() });
   } else if (message === 'stop') {
     process.exit(0);
   }

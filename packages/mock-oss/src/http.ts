@@ -16,6 +16,11 @@ export interface MockRequest {
   body: AsyncIterable<Uint8Array>;
 }
 
+/**
+ * A response body in pieces: a list (memory reads, sent without a promise per chunk) or a stream.
+ */
+export type BodyChunks = Uint8Array[] | AsyncIterable<Uint8Array>;
+
 /** What happens to the connection after the mock has decided the response. */
 export type ResponseFate = 'deliver' | 'cut-mid-body' | 'drop';
 
@@ -23,7 +28,7 @@ export type ResponseFate = 'deliver' | 'cut-mid-body' | 'drop';
 export interface MockResponse {
   status: number;
   headers: Record<string, string>;
-  body?: Uint8Array | string | AsyncIterable<Uint8Array>;
+  body?: Uint8Array | string | BodyChunks;
   /** Set by faults: deliver normally (default), break the body halfway, or send nothing. */
   fate?: ResponseFate;
 }

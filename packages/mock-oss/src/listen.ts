@@ -118,6 +118,11 @@ async function serve(mock: MockOss, req: IncomingMessage, res: ServerResponse): 
     res.end(body);
     return;
   }
+  // One chunk (a small object): a single end() call, headers and body in one write.
+  if (Array.isArray(body) && body.length === 1) {
+    res.end(body[0]);
+    return;
+  }
   for await (const chunk of body) {
     if (res.destroyed) return;
     if (!res.write(chunk)) await waitForDrain(res);

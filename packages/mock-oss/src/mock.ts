@@ -12,7 +12,13 @@ import { handleControl } from './control.js';
 import { crc64 } from './digest.js';
 import { OssError } from './errors.js';
 import { type FaultAction, Faults } from './faults.js';
-import { EMPTY_BODY, type MockRequest, type MockResponse, splitTarget } from './http.js';
+import {
+  type BodyChunks,
+  EMPTY_BODY,
+  type MockRequest,
+  type MockResponse,
+  splitTarget,
+} from './http.js';
 import { newBucket } from './operations/bucket.js';
 import { readSmallBody } from './operations/context.js';
 import { corsHeaders, corsRules, matchCorsRule, preflight } from './operations/cors.js';
@@ -493,10 +499,11 @@ async function* streamChunks(stream: ReadableStream<Uint8Array>): AsyncIterable<
 }
 
 function toStream(
-  body: Uint8Array | string | AsyncIterable<Uint8Array>,
+  body: Uint8Array | string | BodyChunks,
   cut: boolean,
 ): ReadableStream<Uint8Array> | Uint8Array | string {
   if (!cut && (typeof body === 'string' || body instanceof Uint8Array)) return body;
+  if (!cut && Array.isArray(body) && body.length === 1) return body[0] as Uint8Array;
   const chunks =
     typeof body === 'string'
       ? [new TextEncoder().encode(body)]

@@ -77,11 +77,9 @@ export class MemoryStore implements Store {
     return this.#buckets.get(bucket)?.objects.get(key)?.meta;
   }
 
-  read(bucket: string, key: string, start: number, end: number): AsyncIterable<Uint8Array> {
+  read(bucket: string, key: string, start: number, end: number): Uint8Array[] {
     const data = this.#buckets.get(bucket)?.objects.get(key)?.data;
-    const chunks = data ? data.chunks.slice(0, data.chunks.length) : [];
-    const ends = data ? data.ends.slice(0, chunks.length) : [];
-    return sliceChunks(chunks, ends, start, end);
+    return data ? sliceChunks(data.chunks, data.ends, start, end) : [];
   }
 
   stage(): Staging {
@@ -175,13 +173,17 @@ function runningEnds(chunks: Uint8Array[]): number[] {
   return ends;
 }
 
-/** Yields the bytes [start, end) of a chunk list, finding the first chunk by binary search. */
-async function* sliceChunks(
+/**
+ * The bytes [start, end) of a chunk list as views (no copy), finding the first chunk by binary
+ * search. Chunks are immutable, so the views stay valid whatever happens to the object later.
+ */
+function sliceChunks(
   chunks: Uint8Array[],
   ends: number[],
   start: number,
   end: number,
-): AsyncIterable<Uint8Array> {
+): Uint8Array[] {
+  const out: Uint8Array[] = [];
   let low = 0;
   let high = ends.length;
   while (low < high) {
@@ -193,10 +195,10 @@ async function* sliceChunks(
     const chunk = chunks[index] as Uint8Array;
     const chunkEnd = ends[index] as number;
     const chunkStart = chunkEnd - chunk.byteLength;
-    if (chunkStart >= end) return;
-    yield chunk.subarray(
-      Math.max(0, start - chunkStart),
-      Math.min(chunk.byteLength, end - chunkStart),
+    if (chunkStart >= end) break;
+    out.push(
+      chunk.subarray(Math.max(0, start - chunkStart), Math.min(chunk.byteLength, end - chunkStart)),
     );
   }
+  return out;
 }

@@ -1,3 +1,4 @@
+import type { BodyChunks } from '../http.js';
 /** `x-oss-object-type` of a stored object. */
 export type ObjectType = 'Normal' | 'Appendable';
 
@@ -80,7 +81,7 @@ export interface Store {
 
   head(bucket: string, key: string): ObjectMeta | undefined;
   /** The bytes `[start, end)` of an object, in order. */
-  read(bucket: string, key: string, start: number, end: number): AsyncIterable<Uint8Array>;
+  read(bucket: string, key: string, start: number, end: number): BodyChunks;
   stage(): Staging;
   /** Replaces the object with the staged bytes. */
   put(bucket: string, meta: ObjectMeta, staging: Staging): Promise<void>;
