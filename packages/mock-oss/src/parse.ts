@@ -69,6 +69,9 @@ export function hostName(host: string | undefined): string {
   return colon >= 0 ? lower.slice(0, colon) : lower;
 }
 
+// A region endpoint itself (`oss-cn-hangzhou.aliyuncs.com`) names no bucket.
+const REGION_ENDPOINT = /^oss-[a-z0-9-]+\.aliyuncs\.com$/;
+
 function isIpAddress(host: string): boolean {
   return /^\d{1,3}(\.\d{1,3}){3}$/.test(host) || host.startsWith('[');
 }
@@ -128,6 +131,7 @@ export function resolveAddress(
     host === 'localhost' ||
     isIpAddress(host) ||
     !host.includes('.') ||
+    REGION_ENDPOINT.test(host) ||
     options.pathStyleHosts.has(host);
   if (!pathStyle) return withKey(host.slice(0, host.indexOf('.')), path);
 

@@ -212,3 +212,36 @@ describe('CORS', () => {
     expect(res.headers.get('access-control-expose-headers')).toContain('x-oss-hash-crc64ecma');
   });
 });
+
+describe('addressing', () => {
+  async function viaHost(host: string, path: string) {
+    const mock = newMock({ noAuth: true, pathStyleHosts: ['oss.test'] });
+    await send(mock, { method: 'PUT', bucket: 'media', key: 'k', body: 'v', credentials: false });
+    const res = await mock.dispatch({
+      method: 'GET',
+      path,
+      rawQuery: '',
+      headers: { host },
+      body: (async function* () {})(),
+    });
+    return { status: res.status, entry: mock.requests.last() };
+  }
+
+  const cases: Array<[string, string, string, string | undefined]> = [
+    ['an IP address is path style', '127.0.0.1:9000', '/media/k', 'k'],
+    ['localhost is path style', 'localhost:9000', '/media/k', 'k'],
+    ['a single label (a container name) is path style', 'mockoss:9000', '/media/k', 'k'],
+    ['a configured domain is path style', 'oss.test', '/media/k', 'k'],
+    ['a bucket subdomain is virtual-host style', 'media.oss-cn-hangzhou.aliyuncs.com', '/k', 'k'],
+    ['any <bucket>.<anything> is virtual-host style', 'media.localhost:9000', '/k', 'k'],
+    ['the region endpoint itself names no bucket', 'oss-cn-hangzhou.aliyuncs.com', '/media/k', 'k'],
+  ];
+  for (const [name, host, path, key] of cases) {
+    it(name, async () => {
+      const { status, entry } = await viaHost(host, path);
+      expect(status).toBe(200);
+      expect(entry?.bucket).toBe('media');
+      expect(entry?.key).toBe(key);
+    });
+  }
+});
