@@ -18,8 +18,9 @@ export function loadNativeCrc64(): ((data: Uint8Array, previous: bigint) => bigi
   } catch {
     return undefined;
   }
+  // The addon works synchronously, so one state buffer serves every call.
+  const state = Buffer.alloc(8);
   return (data, previous) => {
-    const state = Buffer.alloc(8);
     state.writeBigUInt64LE(previous);
     const bytes = Buffer.isBuffer(data)
       ? data

@@ -22,7 +22,7 @@ export interface OssRequest {
 }
 
 /** Sub-resources the mock serves; any other signed sub-resource answers NotImplemented. */
-const UNSUPPORTED_SUBRESOURCES = [
+const UNSUPPORTED_SUBRESOURCES: ReadonlySet<string> = new Set([
   'uploads',
   'uploadId',
   'partNumber',
@@ -58,7 +58,7 @@ const UNSUPPORTED_SUBRESOURCES = [
   'requestPayment',
   'tags',
   'resourceGroup',
-];
+]);
 
 /** Lower-cases a Host header and removes its port. */
 export function hostName(host: string | undefined): string {
@@ -175,7 +175,7 @@ export function detectOperation(
   headers: Record<string, string>,
 ): string {
   if (method === 'OPTIONS') return 'PreflightCORS';
-  for (const name of UNSUPPORTED_SUBRESOURCES) if (name in query) return 'NotImplemented';
+  for (const name in query) if (UNSUPPORTED_SUBRESOURCES.has(name)) return 'NotImplemented';
 
   if (bucket === undefined) return method === 'GET' ? 'ListBuckets' : 'NotImplemented';
   if (key === undefined) return bucketOperation(method, query);

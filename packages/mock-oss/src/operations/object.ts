@@ -73,8 +73,9 @@ export async function putObject(context: OperationContext): Promise<MockResponse
 
 /** Checks the key rules OSS applies on writes: 1..1023 bytes of UTF-8, no leading slash. */
 export function checkKey(key: string): void {
-  const length = new TextEncoder().encode(key).byteLength;
-  if (length === 0 || length > 1023 || key.startsWith('/') || key.startsWith('\\')) {
+  // At most 3 UTF-8 bytes per UTF-16 unit: a key of ≤ 341 units needs no encoding to check.
+  const tooLong = key.length > 341 && new TextEncoder().encode(key).byteLength > 1023;
+  if (key.length === 0 || tooLong || key.startsWith('/') || key.startsWith('\\')) {
     throw new OssError('InvalidObjectName', 'The specified object is not valid.');
   }
 }
