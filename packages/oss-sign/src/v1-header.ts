@@ -94,6 +94,22 @@ export function withHeaders(
 
 const NO_OPTIONS: { date?: Date } = {};
 
+// `toUTCString` costs about a microsecond, a fifth of a whole signature, and its text changes
+// once a second; signatures made within one second share the string.
+let formattedSecond = Number.NaN;
+let formattedDate = '';
+
+/** The HTTP date of `date` (checked) or of now, as `x-oss-date` carries it. */
+function httpDate(date: Date | undefined): string {
+  const ms = date === undefined ? Date.now() : checkDate(date, 'options.date').getTime();
+  const second = Math.floor(ms / 1000);
+  if (second !== formattedSecond) {
+    formattedDate = new Date(ms).toUTCString();
+    formattedSecond = second;
+  }
+  return formattedDate;
+}
+
 export function signRequestV1(
   h: HashBackend,
   req: SignableRequest,
@@ -123,7 +139,7 @@ export function signRequestV1(
   }
 
   if (replaceDate || !lowered.has('x-oss-date')) {
-    const date = checkDate(options.date, 'options.date').toUTCString();
+    const date = httpDate(options.date);
     out['x-oss-date'] = date;
     lowered.set('x-oss-date', date);
   }
