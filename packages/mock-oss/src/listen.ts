@@ -1,7 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { OssError } from './errors.js';
 import type { MockRequest, MockResponse } from './http.js';
 import type { MockOss } from './mock.js';
+import { RequestIds } from './request-id.js';
+import { errorResponse, httpDate } from './respond.js';
 
 /** Options of {@link listen}. */
 export interface ListenOptions {
@@ -33,7 +37,8 @@ export interface Listening {
  */
 export async function listen(mock: MockOss, options: ListenOptions = {}): Promise<Listening> {
   const sockets = new Set<Socket>();
-  const server = createServer({ maxHeaderSize: 64 * 1024 }, (req, res) => {
+  const rejectedIds = new RequestIds();
+  const server = createServer({ maxHeaderSize: MAX_HEADER_SIZE }, (req, res) => {
     serve(mock, req, res).catch(() => res.destroy());
   });
   server.keepAliveTimeout = 30_000;
@@ -41,9 +46,13 @@ export async function listen(mock: MockOss, options: ListenOptions = {}): Promis
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  server.on('clientError', (_error, socket) => {
-    if (socket.writable) socket.end(badRequest());
-    else socket.destroy();
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable || responseStarted(socket)) {
+      socket.destroy();
+      return;
+    }
+    const hostId = `oss-${mock.region}.aliyuncs.com`;
+    socket.end(unparsableAnswer(error.code, rejectedIds.next(), hostId, mock.clock.now()));
   });
 
   const host = options.host ?? '127.0.0.1';
@@ -71,8 +80,53 @@ export async function listen(mock: MockOss, options: ListenOptions = {}): Promis
   };
 }
 
-function badRequest(): string {
-  return 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n';
+/** The listener's header limit: larger request heads answer 431. */
+export const MAX_HEADER_SIZE = 64 * 1024;
+
+const REASONS: Record<number, string> = {
+  400: 'Bad Request',
+  431: 'Request Header Fields Too Large',
+};
+
+/**
+ * A whole HTTP/1.1 error response, written straight to the socket, for a request the HTTP
+ * parser refused before the mock saw it (a lower-case method, a malformed request line, a head
+ * over {@link MAX_HEADER_SIZE}): the service's XML error with a request id, then the connection
+ * closes, since the rest of the stream cannot be trusted to start at a request.
+ */
+function unparsableAnswer(
+  parserCode: string | undefined,
+  requestId: string,
+  hostId: string,
+  now: number,
+): Buffer {
+  const error =
+    parserCode === 'HPE_HEADER_OVERFLOW'
+      ? new OssError(
+          'RequestHeaderFieldsTooLarge',
+          `The request headers are larger than ${MAX_HEADER_SIZE} bytes.`,
+        )
+      : parserCode === 'HPE_REQUEST_TIMEOUT' || parserCode === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? new OssError('RequestTimeout', 'The request was not completed in time.')
+        : new OssError('InvalidArgument', 'The request is not a valid HTTP/1.1 request.');
+  const response = errorResponse(error, { requestId, hostId, method: 'GET' });
+  const body = response.body as Uint8Array;
+  const headers: Record<string, string> = {
+    ...response.headers,
+    'x-oss-request-id': requestId,
+    date: httpDate(now),
+    server: 'AliyunOSS',
+    connection: 'close',
+  };
+  const head = [`HTTP/1.1 ${response.status} ${REASONS[response.status] ?? 'Bad Request'}`];
+  for (const [name, value] of Object.entries(headers)) head.push(`${name}: ${value}`);
+  return Buffer.concat([Buffer.from(`${head.join('\r\n')}\r\n\r\n`, 'latin1'), body]);
+}
+
+/** True when a response on this socket has already sent its head (a parse error mid-stream). */
+function responseStarted(socket: Duplex): boolean {
+  const current = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  return current?.headersSent === true;
 }
 
 function toMockRequest(req: IncomingMessage): MockRequest {
