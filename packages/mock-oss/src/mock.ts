@@ -82,7 +82,12 @@ export interface MockOssOptions {
 
 /** The server, without sockets. */
 export interface MockOss {
-  /** Answers a WHATWG Request; rejects (like a network error) when a fault drops the response. */
+  /**
+   * Answers a WHATWG Request; rejects (like a network error) when a fault drops the response.
+   * A WHATWG URL has already resolved `.` and `..` segments (also `%2E%2E`), so a key such as
+   * `a/../b` cannot reach the mock through `handle()`; use the listener or `dispatch()`, which
+   * keep the path exactly as sent.
+   */
   handle(request: Request): Promise<Response>;
   /** The same, on the plain request shape the Node listener uses. */
   dispatch(request: MockRequest): Promise<MockResponse>;
@@ -457,6 +462,13 @@ export class ConnectionDroppedError extends TypeError {
   }
 }
 
+/**
+ * The `handle()` adapter. Known limit: `request.url` went through the WHATWG URL parser when the
+ * Request was made, which resolves dot segments (`a/../b` → `b`, `%2E%2E` too) and leaves no way
+ * to recover the path as written. OSS keys are opaque and keep such segments, so a request for
+ * such a key is signed for one key and arrives for another (SignatureDoesNotMatch). The Node
+ * listener and `dispatch()` take the raw path and are not affected.
+ */
 async function handleWhatwg(server: MockOss, request: Request): Promise<Response> {
   const url = new URL(request.url);
   const headers: Record<string, string> = {};

@@ -3,6 +3,8 @@
  * with raw request targets that a WHATWG URL would rewrite.
  */
 import { connect } from 'node:net';
+import { type Credentials, signRequestV1 } from '@oss-media/oss-sign';
+import { assumeRole, buildPolicy } from '@oss-media/sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMockOss, type Listening } from '../src/node.js';
 
@@ -90,5 +92,84 @@ describe('requests the HTTP parser refuses', () => {
     expect(first.headers['x-oss-request-id']).not.toBe(second.headers['x-oss-request-id']);
     const info = await fetch(`${server.url}/_mock/info`);
     expect(info.status).toBe(200);
+  });
+});
+
+/** A V1-signed PUT of one byte to `rawPath` exactly as written, for the literal `key`. */
+function rawPut(rawPath: string, key: string, credentials: Credentials): Promise<RawAnswer> {
+  const headers = signRequestV1(
+    { method: 'PUT', bucket: 'media', key, headers: { 'content-type': 'video/mp2t' } },
+    credentials,
+    { date: new Date(mock.clock.now()) },
+  );
+  const lines = [`PUT ${rawPath} HTTP/1.1`, 'Host: 127.0.0.1', 'Connection: close'];
+  for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
+  lines.push('Content-Length: 1');
+  return exchange(`${lines.join('\r\n')}\r\n\r\nB`);
+}
+
+describe('dot segments in a raw request target', () => {
+  const victim = 'videos/cam-43/x';
+  const dotted: Array<[string, string]> = [
+    ['/media/videos/cam-42/../cam-43/x', 'videos/cam-42/../cam-43/x'],
+    ['/media/videos/cam-42/%2E%2E/cam-43/x', 'videos/cam-42/../cam-43/x'],
+    ['/media/videos/cam-42/%2e%2e/%2e%2e/cam-43/x', 'videos/cam-42/../../cam-43/x'],
+    ['/media/videos/./cam-43/x', 'videos/./cam-43/x'],
+  ];
+
+  beforeAll(async () => {
+    await mock.store.clear();
+    await mock.createBucket('media');
+    const put = await rawPut(`/media/${victim}`, victim, mock.credentials);
+    expect(put.status).toBe(200);
+  });
+
+  for (const [rawPath, key] of dotted) {
+    it(`${rawPath} is the literal key ${key}`, async () => {
+      const before = mock.store.head('media', victim);
+      const answer = await rawPut(rawPath, key, mock.credentials);
+      expect(answer.status, answer.body).toBe(200);
+      expect(mock.requests.last()?.key).toBe(key);
+      expect(mock.store.head('media', key)?.size).toBe(1);
+      expect(mock.store.head('media', victim)).toEqual(before);
+    });
+  }
+
+  it('a token for videos/cam-42/* may not write a dot-dot key under that prefix', async () => {
+    const token = await assumeRole({
+      credentials: mock.credentials,
+      roleArn: mock.roleArns[0] as string,
+      roleSessionName: 'cam-42',
+      policy: buildPolicy({ bucket: 'media', path: 'videos/cam-42/*', mode: 'a' }),
+      durationSeconds: 900,
+      endpoint: server.stsUrl,
+      now: () => new Date(mock.clock.now()),
+    });
+    const key = 'videos/cam-42/../cam-43/y';
+    const answer = await rawPut('/media/videos/cam-42/../cam-43/y', key, token);
+    expect(answer.status, answer.body).toBe(403);
+    expect(answer.body).toContain('<Code>AccessDenied</Code>');
+    expect(mock.requests.last()?.key).toBe(key);
+    expect(mock.store.head('media', key)).toBeUndefined();
+    expect(mock.store.head('media', 'videos/cam-43/y')).toBeUndefined();
+  });
+
+  it('handle() sees the path a WHATWG Request normalised: the documented limit', async () => {
+    const request = new Request('http://127.0.0.1/media/videos/cam-42/%2E%2E/cam-43/x');
+    expect(new URL(request.url).pathname).toBe('/media/videos/cam-43/x');
+    await mock.handle(request);
+    expect(mock.requests.last()?.key).toBe('videos/cam-43/x');
+  });
+
+  it('dispatch() keeps dot segments of the path it is given', async () => {
+    const response = await mock.dispatch({
+      method: 'GET',
+      path: '/media/videos/cam-42/%2E%2E/cam-43/x',
+      rawQuery: '',
+      headers: { host: '127.0.0.1' },
+      body: (async function* () {})(),
+    });
+    expect(response.status).toBe(403);
+    expect(mock.requests.last()?.key).toBe('videos/cam-42/../cam-43/x');
   });
 });
