@@ -73,7 +73,8 @@ export function errorResponse(
   error: OssError,
   context: { requestId: string; hostId: string; method: string },
 ): MockResponse {
-  const ec = ERROR_EC[error.code] ?? '0000-00000000';
+  // An error may name its own EC where one code covers several causes (InvalidArgument).
+  const ec = error.headers['x-oss-ec'] ?? ERROR_EC[error.code] ?? '0000-00000000';
   const children: XmlChild[] = [
     ['Code', error.code],
     ['Message', error.message],

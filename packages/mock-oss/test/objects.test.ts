@@ -406,3 +406,81 @@ describe('storage limit', () => {
     ).toBe(200);
   });
 });
+
+describe('user metadata size (x-oss-meta-* names and values, at most 8 KB)', () => {
+  /** Headers whose x-oss-meta-* names and values total exactly `bytes`. */
+  function metaOf(bytes: number): Record<string, string> {
+    const name = 'x-oss-meta-field';
+    return { [name]: 'm'.repeat(bytes - name.length) };
+  }
+
+  async function expectRefused(res: Response, mock: ReturnType<typeof newMock>, key: string) {
+    const text = await res.text();
+    expect(res.status, text).toBe(400);
+    expect(xmlText(text, 'Code')).toBe('InvalidArgument');
+    expect(xmlText(text, 'Message')).toContain('8 KB');
+    expect(res.headers.get('x-oss-ec')).toBe('0011-00000002');
+    expect(xmlText(text, 'EC')).toBe('0011-00000002');
+    expect(mock.store.head('media', key)).toBeUndefined();
+  }
+
+  it('PutObject with exactly 8192 bytes of metadata is stored', async () => {
+    const mock = newMock();
+    const res = await send(mock, {
+      method: 'PUT',
+      bucket: 'media',
+      key: 'at-limit',
+      body: 'x',
+      headers: metaOf(8192),
+    });
+    expect(res.status).toBe(200);
+    expect(mock.store.head('media', 'at-limit')?.userMeta.field).toHaveLength(8192 - 16);
+  });
+
+  it('PutObject with 8193 bytes is 400 InvalidArgument and stores nothing', async () => {
+    const mock = newMock();
+    const headers = metaOf(8193);
+    const res = await send(mock, { method: 'PUT', bucket: 'media', key: 'k', body: 'x', headers });
+    await expectRefused(res, mock, 'k');
+  });
+
+  it('counts names too, across many headers', async () => {
+    const mock = newMock();
+    const headers: Record<string, string> = {};
+    // 12 × (16-byte name + 700-byte value) = 8592 bytes; the values alone are 8400.
+    for (let i = 10; i < 22; i++) headers[`x-oss-meta-f${i}ab`] = 'v'.repeat(700);
+    const res = await send(mock, { method: 'PUT', bucket: 'media', key: 'k', body: 'x', headers });
+    await expectRefused(res, mock, 'k');
+  });
+
+  it('AppendObject over the limit is refused and creates nothing', async () => {
+    const mock = newMock();
+    const res = await send(mock, {
+      method: 'POST',
+      bucket: 'media',
+      key: 'live.ts',
+      query: { append: '', position: '0' },
+      body: 'x',
+      headers: metaOf(9000),
+    });
+    await expectRefused(res, mock, 'live.ts');
+  });
+
+  it('CopyObject over the limit is refused with either directive', async () => {
+    const mock = newMock();
+    await send(mock, { method: 'PUT', bucket: 'media', key: 'src', body: 'x' });
+    for (const directive of ['COPY', 'REPLACE']) {
+      const res = await send(mock, {
+        method: 'PUT',
+        bucket: 'media',
+        key: 'dst',
+        headers: {
+          'x-oss-copy-source': '/media/src',
+          'x-oss-metadata-directive': directive,
+          ...metaOf(9000),
+        },
+      });
+      await expectRefused(res, mock, 'dst');
+    }
+  });
+});

@@ -15,15 +15,50 @@ export const STORED_HEADERS = [
 const OBJECT_ACLS = new Set(['default', 'private', 'public-read', 'public-read-write']);
 const STORAGE_CLASSES = new Set(['Standard', 'IA', 'Archive', 'ColdArchive', 'DeepColdArchive']);
 
+/** The most bytes of `x-oss-meta-*` header names and values one request may carry. */
+export const MAX_USER_META_BYTES = 8 * 1024;
+
+// The service's error-center entry for this refusal; its Code string is not documented there.
+const USER_META_TOO_LARGE_EC = '0011-00000002';
+
+/**
+ * Refuses a request whose `x-oss-meta-*` headers (names and values, UTF-8) total more than
+ * {@link MAX_USER_META_BYTES}, as the service does on every write that sets metadata.
+ *
+ * @throws OssError InvalidArgument (the service's EC 0011-00000002).
+ */
+export function checkUserMetaSize(headers: Record<string, string>): void {
+  let total = 0;
+  for (const name in headers) {
+    if (!name.startsWith('x-oss-meta-')) continue;
+    total += utf8Length(name) + utf8Length(headers[name] as string);
+  }
+  if (total > MAX_USER_META_BYTES) {
+    throw new OssError(
+      'InvalidArgument',
+      `The user metadata (x-oss-meta-*) is ${total} bytes, over the limit of 8 KB.`,
+      { ArgumentName: 'x-oss-meta-*', ArgumentValue: String(total) },
+      { 'x-oss-ec': USER_META_TOO_LARGE_EC },
+    );
+  }
+}
+
+function utf8Length(text: string): number {
+  // Header values arrive as latin1-safe text; only non-ASCII needs the encoder.
+  return /^[\x00-\x7f]*$/.test(text) ? text.length : new TextEncoder().encode(text).byteLength;
+}
+
 /**
  * The metadata a write request sets: Content-Type, stored standard headers, `x-oss-meta-*`,
  * storage class and object ACL.
  *
- * @throws OssError InvalidArgument for an unknown storage class or ACL.
+ * @throws OssError InvalidArgument for an unknown storage class or ACL, or user metadata over
+ *   {@link MAX_USER_META_BYTES}.
  */
 export function metaFromHeaders(
   headers: Record<string, string>,
 ): Pick<ObjectMeta, 'contentType' | 'headers' | 'userMeta' | 'storageClass' | 'acl'> {
+  checkUserMetaSize(headers);
   const userMeta: Record<string, string> = {};
   const stored: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {

@@ -13,7 +13,14 @@ import {
   readSmallBody,
   requireBucket,
 } from './context.js';
-import { metaFromHeaders, newMeta, noSuchKey, objectHeaders, upperHex } from './object-meta.js';
+import {
+  checkUserMetaSize,
+  metaFromHeaders,
+  newMeta,
+  noSuchKey,
+  objectHeaders,
+  upperHex,
+} from './object-meta.js';
 
 const RESPONSE_OVERRIDES: Record<string, string> = {
   'response-content-type': 'content-type',
@@ -223,6 +230,8 @@ export async function copyObject(context: OperationContext): Promise<MockRespons
     headers: Record<string, string>;
   };
   checkKey(key);
+  // Refused whatever the directive: the limit applies to the request's headers.
+  checkUserMetaSize(headers);
   const source = parseCopySource(headers['x-oss-copy-source'] as string);
   context.authorizeAlso('oss:GetObject', `acs:oss:*:*:${source.bucket}/${source.key}`);
   if (!context.store.getBucket(source.bucket)) {
