@@ -111,6 +111,32 @@ export function parseQuery(rawQuery: string): Record<string, string> {
 }
 
 /**
+ * The bucket a Host header names (a CNAME mapping or `<bucket>.<anything>`), or undefined for a
+ * host that names none and so means path style: an IP address, `localhost`, a single label, a
+ * region endpoint, a configured path-style host, or a name with an empty first label (what
+ * ali-oss sends for a service request such as ListBuckets to an IP endpoint:
+ * `.oss-cn-hangzhou.aliyuncs.com`).
+ */
+export function bucketOfHost(
+  hostHeader: string | undefined,
+  options: AddressingOptions,
+): string | undefined {
+  const host = hostName(hostHeader);
+  const cnameBucket = options.cname.get(host);
+  if (cnameBucket !== undefined) return cnameBucket;
+
+  const pathStyle =
+    host === '' ||
+    host === 'localhost' ||
+    isIpAddress(host) ||
+    !host.includes('.') ||
+    host.startsWith('.') ||
+    REGION_ENDPOINT.test(host) ||
+    options.pathStyleHosts.has(host);
+  return pathStyle ? undefined : host.slice(0, host.indexOf('.'));
+}
+
+/**
  * Finds the bucket and key: virtual host (`<bucket>.<anything>`), a CNAME mapping, or path style
  * when the Host is an IP address, `localhost`, a single label or a configured domain.
  *
@@ -120,20 +146,9 @@ export function resolveAddress(
   request: Pick<MockRequest, 'path' | 'headers'>,
   options: AddressingOptions,
 ): { bucket?: string; key?: string } {
-  const host = hostName(request.headers.host);
   const path = request.path.startsWith('/') ? request.path.slice(1) : request.path;
-
-  const cnameBucket = options.cname.get(host);
-  if (cnameBucket !== undefined) return withKey(cnameBucket, path);
-
-  const pathStyle =
-    host === '' ||
-    host === 'localhost' ||
-    isIpAddress(host) ||
-    !host.includes('.') ||
-    REGION_ENDPOINT.test(host) ||
-    options.pathStyleHosts.has(host);
-  if (!pathStyle) return withKey(host.slice(0, host.indexOf('.')), path);
+  const hostBucket = bucketOfHost(request.headers.host, options);
+  if (hostBucket !== undefined) return withKey(hostBucket, path);
 
   if (path === '') return {};
   const slash = path.indexOf('/');

@@ -26,6 +26,7 @@ declare module 'ali-oss' {
     deleteMulti(names: string[], options?: Record<string, unknown>): Promise<OSS.Result>;
     copy(target: string, source: string): Promise<OSS.Result>;
     signatureUrl(name: string, options?: Record<string, unknown>): string;
+    listBuckets(query?: Record<string, unknown>): Promise<OSS.Result>;
   }
   export default OSS;
 }

@@ -235,6 +235,7 @@ describe('addressing', () => {
     ['a bucket subdomain is virtual-host style', 'media.oss-cn-hangzhou.aliyuncs.com', '/k', 'k'],
     ['any <bucket>.<anything> is virtual-host style', 'media.localhost:9000', '/k', 'k'],
     ['the region endpoint itself names no bucket', 'oss-cn-hangzhou.aliyuncs.com', '/media/k', 'k'],
+    ['an empty first label names no bucket', '.oss-cn-hangzhou.aliyuncs.com', '/media/k', 'k'],
   ];
   for (const [name, host, path, key] of cases) {
     it(name, async () => {
