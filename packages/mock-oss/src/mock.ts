@@ -25,6 +25,7 @@ import { corsHeaders, corsRules, matchCorsRule, preflight } from './operations/c
 import { OPERATIONS } from './operations/index.js';
 import { applyLifecycle } from './operations/lifecycle.js';
 import {
+  bucketOfHost,
   detectOperation,
   hostName,
   isValidBucketName,
@@ -250,7 +251,13 @@ export function createMockOss(options: MockOssOptions = {}): MockOss {
     const stsQuery = mayBeSts(raw) ? new URLSearchParams(raw.rawQuery) : undefined;
     if (
       stsQuery &&
-      isStsRequest({ method: raw.method, path: raw.path, query: stsQuery, headers: raw.headers })
+      isStsRequest({
+        method: raw.method,
+        path: raw.path,
+        query: stsQuery,
+        headers: raw.headers,
+        hostNamesBucket: bucketOfHost(raw.headers.host, addressing) !== undefined,
+      })
     ) {
       entry.operation = 'AssumeRole';
       const body = await readSmallBody(raw.body, 64 * 1024);

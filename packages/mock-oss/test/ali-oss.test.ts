@@ -85,6 +85,25 @@ describe('ali-oss: addressing', () => {
     expect(last?.bucket).toBeUndefined();
   });
 
+  it('a virtual-hosted key under sts/ is an object, not an STS call', async () => {
+    await mock.createBucket('logs');
+    const client = new OSS({
+      endpoint: `http://127.0.0.1:${server.port}`,
+      bucket: 'logs',
+      region: 'oss-cn-hangzhou',
+      ...credentials(),
+    } as OSS.Options);
+    const put = await client.put('sts/x.txt', bytes('not a token'));
+    expect(put.res.status).toBe(200);
+    const last = mock.requests.last();
+    expect(last?.path).toBe('/sts/x.txt');
+    expect(last?.headers.host).toMatch(/^logs\.oss-cn-hangzhou\.aliyuncs\.com/);
+    expect(last?.operation).toBe('PutObject');
+    expect(last?.bucket).toBe('logs');
+    expect((await client.get('sts/x.txt')).content.toString()).toBe('not a token');
+    expect(mock.store.head('logs', 'sts/x.txt')?.size).toBe(11);
+  });
+
   it('cname: the configured host names the bucket', async () => {
     const viaCname = createMockOss({ cname: { localhost: 'media' }, buckets: ['media'] });
     const cnameServer = await viaCname.listen({ host: '127.0.0.1', port: 0 });

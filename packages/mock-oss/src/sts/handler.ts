@@ -65,19 +65,25 @@ const EXTERNAL_ID = /^[A-Za-z0-9=,.@:/\-_]{2,1224}$/;
 const decoder = new TextDecoder();
 
 /**
- * True for requests meant for STS: path `/sts` or below it, `Action=AssumeRole` in the query,
- * an `x-acs-action` header, or a form-encoded POST to `/` (what `OSS.STS` of ali-oss sends when
- * its endpoint is the server's root; OSS itself never takes a form-encoded POST there).
+ * True for requests meant for STS: `Action=AssumeRole` in the query, an `x-acs-action` header,
+ * or, when the Host names no bucket, path `/sts` or below it or a form-encoded POST to `/` (what
+ * `OSS.STS` of ali-oss sends when its endpoint is the server's root; OSS itself never takes a
+ * form-encoded POST there). With a bucket in the Host (virtual host, CNAME), `/sts/x.txt` is the
+ * object key `sts/x.txt`, as on the service.
+ *
+ * @param req.hostNamesBucket true when the Host header names a bucket; default false.
  */
 export function isStsRequest(req: {
   method: string;
   path: string;
   query: URLSearchParams;
   headers: Record<string, string>;
+  hostNamesBucket?: boolean;
 }): boolean {
-  if (req.path === '/sts' || req.path.startsWith('/sts/')) return true;
   if (req.query.get('Action') === 'AssumeRole') return true;
   if (req.headers['x-acs-action'] !== undefined) return true;
+  if (req.hostNamesBucket === true) return false;
+  if (req.path === '/sts' || req.path.startsWith('/sts/')) return true;
   return req.method.toUpperCase() === 'POST' && req.path === '/' && isForm(req.headers);
 }
 

@@ -1,6 +1,7 @@
 import { signRpc } from '@oss-media/sts';
 import { describe, expect, it } from 'vitest';
 import { Accounts } from '../../src/accounts.js';
+import { createMockOss } from '../../src/index.js';
 import { handleStsRequest, isStsRequest, type StsRequest } from '../../src/sts/handler.js';
 
 // The protocol's RPC vector (§9).
@@ -427,6 +428,23 @@ describe('isStsRequest', () => {
     ).toBe(true);
   });
 
+  it('takes /sts and a form POST to / only when the Host names no bucket', () => {
+    const virtual = { ...base, hostNamesBucket: true };
+    expect(isStsRequest({ ...virtual, method: 'PUT', path: '/sts/x.txt' })).toBe(false);
+    expect(isStsRequest({ ...virtual, path: '/sts' })).toBe(false);
+    expect(
+      isStsRequest({
+        ...virtual,
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      }),
+    ).toBe(false);
+    expect(isStsRequest({ ...base, hostNamesBucket: false, path: '/sts/x.txt' })).toBe(true);
+    expect(
+      isStsRequest({ ...virtual, path: '/k', query: new URLSearchParams('Action=AssumeRole') }),
+    ).toBe(true);
+  });
+
   it('leaves OSS requests alone', () => {
     expect(isStsRequest(base)).toBe(false);
     expect(isStsRequest({ ...base, path: '/stsbucket/key' })).toBe(false);
@@ -446,5 +464,36 @@ describe('isStsRequest', () => {
         headers: { 'content-type': 'multipart/form-data; boundary=x' },
       }),
     ).toBe(false);
+  });
+});
+
+describe('STS addressing in the server', () => {
+  it('PUT /sts/x.txt with Host logs.oss-cn-hangzhou.aliyuncs.com is PutObject of sts/x.txt', async () => {
+    const mock = createMockOss({ buckets: ['logs'], noAuth: true });
+    const response = await mock.dispatch({
+      method: 'PUT',
+      path: '/sts/x.txt',
+      rawQuery: '',
+      headers: { host: 'logs.oss-cn-hangzhou.aliyuncs.com', 'content-length': '2' },
+      body: (async function* () {
+        yield new TextEncoder().encode('hi');
+      })(),
+    });
+    expect(response.status).toBe(200);
+    expect(mock.requests.last()?.operation).toBe('PutObject');
+    expect(mock.store.head('logs', 'sts/x.txt')?.size).toBe(2);
+  });
+
+  it('a path-style host still reaches STS at /sts', async () => {
+    const mock = createMockOss({ buckets: ['logs'], noAuth: true });
+    const response = await mock.dispatch({
+      method: 'POST',
+      path: '/sts',
+      rawQuery: '',
+      headers: { host: '127.0.0.1:9000' },
+      body: (async function* () {})(),
+    });
+    expect(mock.requests.last()?.operation).toBe('AssumeRole');
+    expect(response.headers['content-type']).toContain('json');
   });
 });
