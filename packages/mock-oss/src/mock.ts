@@ -266,7 +266,15 @@ export function createMockOss(options: MockOssOptions = {}): MockOss {
         { now: clock.now(), accounts, noAuth: options.noAuth === true, nonces: accounts.nonces },
       );
       const bytes = new TextEncoder().encode(answer.body);
-      const headers = { ...answer.headers, 'content-length': String(bytes.byteLength) };
+      // One id per request: the JSON RequestId (an upper-case UUID, as STS writes it) is also
+      // the x-oss-request-id and the log's, so a failure can be traced from any of them.
+      const stsRequestId = answer.headers['x-acs-request-id'] ?? requestId;
+      entry.requestId = stsRequestId;
+      const headers = {
+        ...answer.headers,
+        'x-oss-request-id': stsRequestId,
+        'content-length': String(bytes.byteLength),
+      };
       return { status: answer.status, headers, body: bytes };
     }
 

@@ -497,3 +497,25 @@ describe('STS addressing in the server', () => {
     expect(response.headers['content-type']).toContain('json');
   });
 });
+
+describe('STS request ids in the server', () => {
+  it('x-oss-request-id, x-acs-request-id, the JSON RequestId and the log agree', async () => {
+    const mock = createMockOss({ noAuth: true });
+    for (const body of ['', 'Action=AssumeRole&RoleSessionName=x']) {
+      const response = await mock.handle(
+        new Request('http://127.0.0.1:9000/sts', {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body,
+        }),
+      );
+      const json = (await response.json()) as { RequestId: string };
+      expect(json.RequestId).toMatch(
+        /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/,
+      );
+      expect(response.headers.get('x-oss-request-id')).toBe(json.RequestId);
+      expect(response.headers.get('x-acs-request-id')).toBe(json.RequestId);
+      expect(mock.requests.last()?.requestId).toBe(json.RequestId);
+    }
+  });
+});
