@@ -229,6 +229,7 @@ export function createMockOss(options: MockOssOptions = {}): MockOss {
       response = errorResponse(ossError, { requestId, hostId, method: raw.method });
       entry.errorCode = ossError.code;
     }
+    if (announcesMissingBody(raw.method, response)) response.headers['content-length'] = '0';
     response.headers['x-oss-request-id'] ??= requestId;
     response.headers.date ??= httpDate(clock.now());
     response.headers.server ??= 'AliyunOSS';
@@ -449,6 +450,18 @@ function mayBeSts(raw: MockRequest): boolean {
     raw.headers['x-acs-action'] !== undefined ||
     (raw.path === '/' && raw.method.toUpperCase() === 'POST')
   );
+}
+
+/**
+ * True for a bodyless answer whose Content-Length promises bytes: over HTTP the client would wait
+ * for them until it times out, so such an answer is sent as empty instead of hanging.
+ */
+function announcesMissingBody(method: string, response: MockResponse): boolean {
+  if (response.body !== undefined || response.status === 204 || response.status === 304) {
+    return false;
+  }
+  const length = response.headers['content-length'];
+  return length !== undefined && length !== '0' && method.toUpperCase() !== 'HEAD';
 }
 
 async function applyLatency(actions: FaultAction[]): Promise<void> {

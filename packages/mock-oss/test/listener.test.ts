@@ -173,3 +173,27 @@ describe('dot segments in a raw request target', () => {
     expect(mock.requests.last()?.key).toBe('videos/cam-42/../cam-43/x');
   });
 });
+
+describe('bodyless answers over the listener', () => {
+  it('GET ?objectMeta completes with an empty body instead of announcing the size', async () => {
+    await mock.createBucket('media');
+    const key = 'meta-probe.ts';
+    const put = await rawPut(`/media/${key}`, key, mock.credentials);
+    expect(put.status).toBe(200);
+    for (const method of ['GET', 'HEAD']) {
+      const headers = signRequestV1(
+        { method, bucket: 'media', key, query: { objectMeta: '' } },
+        mock.credentials,
+        { date: new Date(mock.clock.now()) },
+      );
+      const lines = [`${method} /media/${key}?objectMeta HTTP/1.1`, 'Host: 127.0.0.1'];
+      for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
+      lines.push('Connection: close');
+      const answer = await exchange(`${lines.join('\r\n')}\r\n\r\n`);
+      expect(answer.status, answer.body).toBe(200);
+      expect(answer.body).toBe('');
+      expect(answer.headers['content-length']).toBe(method === 'HEAD' ? '1' : '0');
+      expect(answer.headers.etag).toMatch(/^"[0-9A-F]{32}"$/);
+    }
+  });
+});

@@ -133,14 +133,18 @@ export async function getObject(context: OperationContext): Promise<MockResponse
   return { status, headers: responseHeaders, body: context.store.read(bucket, key, start, end) };
 }
 
-/** GetObjectMeta: the basic metadata only. */
+/**
+ * GetObjectMeta: the basic metadata only. Over HEAD, Content-Length is the object's size, as
+ * for HeadObject; over GET there is no body, so it is 0 (a GET that announced the size and sent
+ * nothing would leave the client waiting for bytes that never come).
+ */
 export async function getObjectMeta(context: OperationContext): Promise<MockResponse> {
   const meta = requireObject(context);
   const full = objectHeaders(meta);
   const headers: Record<string, string> = {
     etag: full.etag as string,
     'last-modified': full['last-modified'] as string,
-    'content-length': String(meta.size),
+    'content-length': context.request.method === 'HEAD' ? String(meta.size) : '0',
     'x-oss-hash-crc64ecma': full['x-oss-hash-crc64ecma'] as string,
   };
   if (meta.type === 'Appendable') headers['x-oss-next-append-position'] = String(meta.size);
