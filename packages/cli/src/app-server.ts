@@ -78,13 +78,11 @@ const STATIC_FILES: Record<string, { file: () => string; type: string }> = {
 };
 
 /**
- * The grant of a camera: append (PutObject/AppendObject) plus read (GetObject, which also
- * authorizes HEAD) on its own folder — no delete, no listing. Read is there because exactly-once
- * appending needs HEAD: at open to find where the object ends, and after a lost answer to learn
- * whether the append landed. Pass `mode: 'a'` for strictly append-only tokens, at the cost of
- * those checks failing with AccessDenied.
+ * The grant of a camera: append only (PutObject, which covers AppendObject) on its own folder —
+ * no read, no delete, no listing. The media client copes without HEAD: it learns an object's
+ * length and CRC-64 from zero-byte appends, which is also how it settles a lost append.
  */
-export const CAMERA_MODE = 'ra';
+export const CAMERA_MODE = 'a';
 
 /**
  * The token-vending authentication: a camera sends `Authorization: Bearer <its secret>` and is

@@ -423,7 +423,7 @@ describe('app', () => {
       method: 'POST',
       headers: { authorization: 'Bearer a-long-camera-secret' },
     });
-    expect(token).toMatchObject({ path: 'videos/cam-7/', mode: 'ra' });
+    expect(token).toMatchObject({ path: 'videos/cam-7/', mode: 'a' });
     const list = await (await fetch(`${url}/api/videos`)).json();
     expect(list.bucket).toBe('media');
 
