@@ -47,12 +47,22 @@ export async function listen(mock: MockOss, options: ListenOptions = {}): Promis
     socket.on('close', () => sockets.delete(socket));
   });
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
-    if (!socket.writable || responseStarted(socket)) {
-      socket.destroy();
-      return;
-    }
-    const hostId = `oss-${mock.region}.aliyuncs.com`;
-    socket.end(unparsableAnswer(error.code, rejectedIds.next(), hostId, mock.clock.now()));
+    const requestId = rejectedIds.next();
+    let answered = false;
+    const answer = () => {
+      if (answered) return;
+      answered = true;
+      if (!socket.writable) {
+        socket.destroy();
+        return;
+      }
+      const hostId = `oss-${mock.region}.aliyuncs.com`;
+      socket.end(unparsableAnswer(error.code, requestId, hostId, mock.clock.now()));
+    };
+    // A request earlier on this connection may still be answering: its response goes first.
+    const pending = pendingResponse(socket);
+    if (pending) pending.once('finish', answer).once('close', answer);
+    else answer();
   });
 
   const host = options.host ?? '127.0.0.1';
@@ -123,10 +133,10 @@ function unparsableAnswer(
   return Buffer.concat([Buffer.from(`${head.join('\r\n')}\r\n\r\n`, 'latin1'), body]);
 }
 
-/** True when a response on this socket has already sent its head (a parse error mid-stream). */
-function responseStarted(socket: Duplex): boolean {
-  const current = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
-  return current?.headersSent === true;
+/** The response node:http is still writing on this socket, if any. */
+function pendingResponse(socket: Duplex): ServerResponse | undefined {
+  const current = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage;
+  return current && !current.writableFinished ? current : undefined;
 }
 
 function toMockRequest(req: IncomingMessage): MockRequest {

@@ -86,6 +86,29 @@ describe('requests the HTTP parser refuses', () => {
     expectServiceError(answer, 431, 'RequestHeaderFieldsTooLarge');
   });
 
+  it('a bad request pipelined behind a slow one is answered after it, in order', async () => {
+    const fault = mock.faults.add({
+      operation: 'ListBuckets',
+      action: { type: 'latency', ms: 100 },
+    });
+    try {
+      const headers = signRequestV1({ method: 'GET', headers: {} }, mock.credentials, {
+        date: new Date(mock.clock.now()),
+      });
+      const lines = ['GET / HTTP/1.1', 'Host: 127.0.0.1'];
+      for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
+      const first = `${lines.join('\r\n')}\r\n\r\n`;
+      const answer = await exchange(`${first}get / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+      expect(answer.status).toBe(200);
+      expect(answer.body).toContain('<ListAllMyBucketsResult>');
+      const second = answer.body.slice(answer.body.indexOf('HTTP/1.1 '));
+      expect(second).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+      expect(second).toContain('<Code>InvalidArgument</Code>');
+    } finally {
+      mock.faults.remove(fault);
+    }
+  });
+
   it('every refusal gets its own request id, and the server keeps serving', async () => {
     const first = await exchange('get / HTTP/1.1\r\n\r\n');
     const second = await exchange('get / HTTP/1.1\r\n\r\n');
