@@ -20,6 +20,7 @@ export {
   type MockOss,
   type MockOssOptions,
   STS_ENDPOINT_PATH,
+  type UnparsableReason,
 } from './mock.js';
 export { RequestLog, type RequestLogEntry } from './request-log.js';
 export { MemoryStore } from './store/memory.js';

@@ -1,11 +1,14 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+  STATUS_CODES,
+} from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { OssError } from './errors.js';
 import type { MockRequest, MockResponse } from './http.js';
-import type { MockOss } from './mock.js';
-import { RequestIds } from './request-id.js';
-import { errorResponse, httpDate } from './respond.js';
+import type { MockOss, UnparsableReason } from './mock.js';
 
 /** Options of {@link listen}. */
 export interface ListenOptions {
@@ -37,7 +40,6 @@ export interface Listening {
  */
 export async function listen(mock: MockOss, options: ListenOptions = {}): Promise<Listening> {
   const sockets = new Set<Socket>();
-  const rejectedIds = new RequestIds();
   const server = createServer({ maxHeaderSize: MAX_HEADER_SIZE }, (req, res) => {
     serve(mock, req, res).catch(() => res.destroy());
   });
@@ -47,7 +49,6 @@ export async function listen(mock: MockOss, options: ListenOptions = {}): Promis
     socket.on('close', () => sockets.delete(socket));
   });
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
-    const requestId = rejectedIds.next();
     let answered = false;
     const answer = () => {
       if (answered) return;
@@ -56,8 +57,7 @@ export async function listen(mock: MockOss, options: ListenOptions = {}): Promis
         socket.destroy();
         return;
       }
-      const hostId = `oss-${mock.region}.aliyuncs.com`;
-      socket.end(unparsableAnswer(error.code, requestId, hostId, mock.clock.now()));
+      socket.end(unparsableAnswer(mock, error.code));
     };
     // A request earlier on this connection may still be answering: its response goes first.
     const pending = pendingResponse(socket);
@@ -93,42 +93,23 @@ export async function listen(mock: MockOss, options: ListenOptions = {}): Promis
 /** The listener's header limit: larger request heads answer 431. */
 export const MAX_HEADER_SIZE = 64 * 1024;
 
-const REASONS: Record<number, string> = {
-  400: 'Bad Request',
-  431: 'Request Header Fields Too Large',
-};
-
 /**
- * A whole HTTP/1.1 error response, written straight to the socket, for a request the HTTP
- * parser refused before the mock saw it (a lower-case method, a malformed request line, a head
- * over {@link MAX_HEADER_SIZE}): the service's XML error with a request id, then the connection
- * closes, since the rest of the stream cannot be trusted to start at a request.
+ * A whole HTTP/1.1 response, written straight to the socket, for a request the HTTP parser
+ * refused before the mock saw it (a lower-case method, a malformed request line, a head over
+ * {@link MAX_HEADER_SIZE}); the connection closes after it, since the rest of the stream cannot
+ * be trusted to start at a request.
  */
-function unparsableAnswer(
-  parserCode: string | undefined,
-  requestId: string,
-  hostId: string,
-  now: number,
-): Buffer {
-  const error =
+function unparsableAnswer(mock: MockOss, parserCode: string | undefined): Buffer {
+  const reason: UnparsableReason =
     parserCode === 'HPE_HEADER_OVERFLOW'
-      ? new OssError(
-          'RequestHeaderFieldsTooLarge',
-          `The request headers are larger than ${MAX_HEADER_SIZE} bytes.`,
-        )
+      ? 'header-overflow'
       : parserCode === 'HPE_REQUEST_TIMEOUT' || parserCode === 'ERR_HTTP_REQUEST_TIMEOUT'
-        ? new OssError('RequestTimeout', 'The request was not completed in time.')
-        : new OssError('InvalidArgument', 'The request is not a valid HTTP/1.1 request.');
-  const response = errorResponse(error, { requestId, hostId, method: 'GET' });
+        ? 'timeout'
+        : 'malformed';
+  const response = mock.refuseUnparsable(reason);
   const body = response.body as Uint8Array;
-  const headers: Record<string, string> = {
-    ...response.headers,
-    'x-oss-request-id': requestId,
-    date: httpDate(now),
-    server: 'AliyunOSS',
-    connection: 'close',
-  };
-  const head = [`HTTP/1.1 ${response.status} ${REASONS[response.status] ?? 'Bad Request'}`];
+  const headers: Record<string, string> = { ...response.headers, connection: 'close' };
+  const head = [`HTTP/1.1 ${response.status} ${STATUS_CODES[response.status] ?? 'Bad Request'}`];
   for (const [name, value] of Object.entries(headers)) head.push(`${name}: ${value}`);
   return Buffer.concat([Buffer.from(`${head.join('\r\n')}\r\n\r\n`, 'latin1'), body]);
 }

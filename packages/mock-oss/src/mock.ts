@@ -92,6 +92,13 @@ export interface MockOss {
   handle(request: Request): Promise<Response>;
   /** The same, on the plain request shape the Node listener uses. */
   dispatch(request: MockRequest): Promise<MockResponse>;
+  /**
+   * The answer to bytes an HTTP parser could not read as a request (the listener calls it from
+   * node:http's `clientError`): the service's XML error with a request id, logged like any other
+   * request with operation `Unparsable`. `malformed` is 400 InvalidArgument, `header-overflow`
+   * 431 RequestHeaderFieldsTooLarge, `timeout` 400 RequestTimeout.
+   */
+  refuseUnparsable(reason: UnparsableReason): MockResponse;
   /** The root key pair. */
   readonly credentials: { accessKeyId: string; accessKeySecret: string };
   readonly region: string;
@@ -116,6 +123,9 @@ export interface MockOss {
   /** Releases the store. */
   close(): Promise<void>;
 }
+
+/** Why the HTTP layer could not read a request; see {@link MockOss.refuseUnparsable}. */
+export type UnparsableReason = 'malformed' | 'header-overflow' | 'timeout';
 
 /** Default root AccessKeyId. */
 export const DEFAULT_ACCESS_KEY_ID = 'mock-access-key-id';
@@ -181,6 +191,7 @@ export function createMockOss(options: MockOssOptions = {}): MockOss {
   const server: MockOss = {
     handle: (request) => handleWhatwg(server, request),
     dispatch,
+    refuseUnparsable,
     credentials: accounts.root,
     region,
     clock,
@@ -234,6 +245,34 @@ export function createMockOss(options: MockOssOptions = {}): MockOss {
     response.headers.date ??= httpDate(clock.now());
     response.headers.server ??= 'AliyunOSS';
     entry.status = response.status;
+    requests.record(entry);
+    options.onRequest?.(entry);
+    return response;
+  }
+
+  function refuseUnparsable(reason: UnparsableReason): MockResponse {
+    const requestId = ids.next();
+    const error = unparsableError(reason);
+    const response = errorResponse(error, {
+      requestId,
+      hostId: hostIdOf(undefined, region),
+      method: 'GET',
+    });
+    Object.assign(response.headers, {
+      'x-oss-request-id': requestId,
+      date: httpDate(clock.now()),
+      server: 'AliyunOSS',
+    });
+    const entry: RequestLogEntry = {
+      time: clock.now(),
+      requestId,
+      method: '',
+      path: '',
+      headers: {},
+      operation: 'Unparsable',
+      status: response.status,
+      errorCode: error.code,
+    };
     requests.record(entry);
     options.onRequest?.(entry);
     return response;
@@ -437,6 +476,19 @@ export function createMockOss(options: MockOssOptions = {}): MockOss {
   }
 
   return server;
+}
+
+function unparsableError(reason: UnparsableReason): OssError {
+  if (reason === 'header-overflow') {
+    return new OssError(
+      'RequestHeaderFieldsTooLarge',
+      'The request headers are larger than the server accepts.',
+    );
+  }
+  if (reason === 'timeout') {
+    return new OssError('RequestTimeout', 'The request was not completed in time.');
+  }
+  return new OssError('InvalidArgument', 'The request is not a valid HTTP/1.1 request.');
 }
 
 /**

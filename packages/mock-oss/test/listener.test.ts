@@ -70,6 +70,15 @@ describe('requests the HTTP parser refuses', () => {
     expectServiceError(answer, 400, 'InvalidArgument');
   });
 
+  it('a refusal is in the request log with its request id', async () => {
+    const answer = await exchange('get /media/a HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+    const entry = mock.requests.last();
+    expect(entry?.operation).toBe('Unparsable');
+    expect(entry?.requestId).toBe(answer.headers['x-oss-request-id']);
+    expect(entry?.status).toBe(400);
+    expect(entry?.errorCode).toBe('InvalidArgument');
+  });
+
   it('a malformed request line answers 400 InvalidArgument', async () => {
     const answer = await exchange('GET /media/a HTTP/9\r\nHost: 127.0.0.1\r\n\r\n');
     expectServiceError(answer, 400, 'InvalidArgument');
