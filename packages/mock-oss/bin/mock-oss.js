@@ -12,5 +12,11 @@ if (!existsSync(fileURLToPath(cli))) {
   );
   process.exit(1);
 }
-const { main } = await import(cli.href);
-process.exitCode = await main(process.argv.slice(2));
+try {
+  const { main } = await import(cli.href);
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  // main() reports its own failures; this catches what escapes it, still as one line.
+  process.stderr.write(`mock-oss: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+}

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { parsePolicy } from '@oss-media/sts';
 import type { RoleConfig } from './accounts.js';
 import { createMockOss } from './node.js';
+import { isValidBucketName } from './parse.js';
 import type { RequestLogEntry } from './request-log.js';
 import type { Store } from './store/types.js';
 
@@ -46,7 +47,8 @@ export interface CliOptions {
 
 /**
  * Parses the command line.
- * @throws Error with a message meant for the user (bad flag, unreadable policy file).
+ * @throws Error with a message meant for the user (bad flag, invalid bucket name, unreadable
+ *   policy file).
  */
 export function parseCli(argv: string[]): CliOptions | 'help' {
   const { values } = parseArgs({
@@ -74,11 +76,19 @@ export function parseCli(argv: string[]): CliOptions | 'help' {
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`--port: not a port number: ${values.port}`);
+  const buckets = values.bucket as string[];
+  for (const name of buckets) {
+    if (!isValidBucketName(name))
+      throw new Error(
+        `invalid bucket name "${name}": use 3-63 of a-z, 0-9 and '-', ` +
+          'starting and ending with a letter or digit',
+      );
+  }
   const options: CliOptions = {
     host: values.host as string,
     port,
     noAuth: values['no-auth'] === true,
-    buckets: values.bucket as string[],
+    buckets,
     roles: (values.role as string[]).map(parseRole),
     cname: Object.fromEntries((values.cname as string[]).map(parseCname)),
     corsAllowAll: values['cors-allow-all'] === true,
@@ -146,7 +156,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
   try {
     cli = parseCli(argv);
   } catch (error) {
-    process.stderr.write(`mock-oss: ${(error as Error).message}\n\n${USAGE}`);
+    process.stderr.write(`mock-oss: ${(error as Error).message} (see mock-oss --help)\n`);
     return 2;
   }
   if (cli === 'help') {
@@ -154,6 +164,30 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
     return 0;
   }
 
+  try {
+    return await serve(cli);
+  } catch (error) {
+    process.stderr.write(`mock-oss: ${describeFailure(error, cli)}\n`);
+    return 1;
+  }
+}
+
+/**
+ * One line for a failure to start: the common socket errors in words, otherwise the error's
+ * own message (never a stack).
+ */
+export function describeFailure(error: unknown, cli: Pick<CliOptions, 'host' | 'port'>): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const where = `port ${cli.port} on ${cli.host}`;
+  if (code === 'EADDRINUSE') return `${where} is already in use`;
+  if (code === 'EACCES') return `${where}: permission denied (ports below 1024 need privileges)`;
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+    return `cannot listen on ${cli.host}: no such local address`;
+  const message = error instanceof Error ? error.message : String(error);
+  return code && !message.includes(code) ? `${message} (${code})` : message;
+}
+
+async function serve(cli: CliOptions): Promise<number> {
   let store: Store | undefined;
   if (cli.dataDir !== undefined) {
     const { DiskStore } = await import('./store/disk.js');
@@ -174,7 +208,13 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
     onRequest: quiet ? undefined : (entry) => process.stdout.write(`${formatLogLine(entry)}\n`),
   } as Parameters<typeof createMockOss>[0]);
   await mock.ready;
-  const server = await mock.listen({ host: cli.host, port: cli.port });
+  let server: Awaited<ReturnType<typeof mock.listen>>;
+  try {
+    server = await mock.listen({ host: cli.host, port: cli.port });
+  } catch (error) {
+    await mock.close();
+    throw error;
+  }
 
   process.stdout.write(
     [

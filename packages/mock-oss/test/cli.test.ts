@@ -1,10 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import OSS from 'ali-oss';
 import { afterEach, describe, expect, it } from 'vitest';
-import { formatLogLine, parseCli } from '../src/cli.js';
+import { describeFailure, formatLogLine, parseCli } from '../src/cli.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const built = existsSync(join(root, 'dist', 'cli.js'));
@@ -128,6 +130,73 @@ describe('the mock-oss command', () => {
       const exited = new Promise<number | null>((resolve) => child?.once('exit', resolve));
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
+    },
+  );
+});
+
+/** Runs the built command to its exit and collects its output. */
+function runToExit(
+  args: string[],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const run = spawn(process.execPath, [join(root, 'bin', 'mock-oss.js'), ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    run.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    run.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const timer = setTimeout(() => {
+      run.kill('SIGKILL');
+      reject(new Error(`mock-oss ${args.join(' ')} did not exit: ${stdout}${stderr}`));
+    }, 20_000);
+    run.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('failures of the mock-oss command', () => {
+  it('refuses an invalid bucket name while parsing', () => {
+    expect(() => parseCli(['--bucket', 'Bad_Name'])).toThrow(/invalid bucket name "Bad_Name"/);
+  });
+
+  it('names the socket failures in words', () => {
+    const cli = { host: '127.0.0.1', port: 9310 };
+    const inUse = Object.assign(new Error('listen EADDRINUSE'), { code: 'EADDRINUSE' });
+    expect(describeFailure(inUse, cli)).toBe('port 9310 on 127.0.0.1 is already in use');
+    const denied = Object.assign(new Error('listen EACCES'), { code: 'EACCES' });
+    expect(describeFailure(denied, cli)).toMatch(/^port 9310 on 127\.0\.0\.1: permission denied/);
+  });
+
+  it.skipIf(!built && process.env.CI !== 'true')(
+    'exits 2 with one line for a bad bucket name, no stack',
+    async () => {
+      const { code, stderr } = await runToExit(['--port', '0', '--bucket', 'Bad_Name']);
+      expect(code).toBe(2);
+      expect(stderr).toMatch(/^mock-oss: invalid bucket name "Bad_Name": [^\n]+\n$/);
+      expect(stderr).not.toMatch(/\n\s+at /);
+    },
+  );
+
+  it.skipIf(!built && process.env.CI !== 'true')(
+    'exits 1 with one line when the port is in use, no stack',
+    async () => {
+      const busy = createServer();
+      await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+      const { port } = busy.address() as AddressInfo;
+      try {
+        const { code, stderr } = await runToExit(['--port', String(port), '--quiet']);
+        expect(code).toBe(1);
+        expect(stderr).toBe(`mock-oss: port ${port} on 127.0.0.1 is already in use\n`);
+      } finally {
+        await new Promise((resolve) => busy.close(resolve));
+      }
     },
   );
 });
