@@ -102,6 +102,7 @@ async function cameraToken(
 }
 
 beforeAll(async () => {
+  summary.add('wrong acceptances', 0);
   await mock.ready;
   const server = await mock.listen({ host: '127.0.0.1', port: 0 });
   origin = server.url.replace(/\/$/, '');
