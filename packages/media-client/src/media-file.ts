@@ -376,7 +376,8 @@ export class MediaFile {
       // next piece; the source is closed as soon as that read settles.
       iterator.return?.().catch(() => {});
     }
-    report();
+    // Every append already reported itself; a source with nothing to append reports once here.
+    if (progress.bytes === 0) report();
     return { ...progress };
   }
 

@@ -319,7 +319,7 @@ describe('appendFrom', () => {
       onProgress: (p) => reports.push(p.bytes),
     });
     expect(sameBytes(oss.bytes('b/k'), source)).toBe(true);
-    expect(reports).toEqual([4000, 8000, 10_000, 10_000]);
+    expect(reports, 'one report per append, none repeated').toEqual([4000, 8000, 10_000]);
     expect(result).toMatchObject({ bytes: 10_000, position: 10_000, skipped: 0 });
     expect(oss.log.filter((r) => r.method === 'POST').map((r) => r.body?.length)).toEqual([
       4000, 4000, 2000,
