@@ -139,7 +139,8 @@ const requestArb: fc.Arbitrary<Generated> = fc.record({
   ),
   bucket: fc.oneof(
     fc.constantFrom(...BUCKETS, 'no-such-bucket', 'x', ''),
-    fc.stringMatching(/^[a-z0-9-]{0,12}$/),
+    // `/sts` on a path-style host is the STS endpoint, which answers JSON by design.
+    fc.stringMatching(/^[a-z0-9-]{0,12}$/).filter((name) => name !== 'sts'),
   ),
   key: keyArb,
   query: queryArb,
