@@ -11,8 +11,11 @@ export interface PacedReadOptions {
   chunkSize: number;
   /** Spread the whole file over this many milliseconds; 0 for as fast as possible. */
   durationMs: number;
-  /** Called once, before the first chunk that starts at or past half of the file. */
-  onHalfway?: () => void | Promise<void>;
+  /**
+   * Called once, before the first chunk that starts at or past half of the file, with the
+   * bytes released so far; the next chunk waits for it.
+   */
+  onHalfway?: (released: number) => void | Promise<void>;
   signal?: AbortSignal;
 }
 
@@ -46,7 +49,7 @@ export async function* pacedChunks(
 
       if (!halfwayDone && offset * 2 >= size) {
         halfwayDone = true;
-        await options.onHalfway?.();
+        await options.onHalfway?.(offset);
       }
 
       const length = Math.min(options.chunkSize, size - offset);

@@ -31,6 +31,7 @@ import { connectOss } from './media-client-adapter.js';
 import { startMock } from './mock-adapter.js';
 import type { OssOperations } from './oss.js';
 import { createProgress } from './progress.js';
+import { QuietMoment } from './quiet-moment.js';
 import { typeOfKey } from './videos.js';
 
 /** The demo's flags. */
@@ -304,38 +305,55 @@ export async function runDemo(flags: DemoFlags, io: Io): Promise<RunningDemo> {
     });
     progressNote = (line) => (flags.quiet ? undefined : progress.note(line));
 
+    // The clock moves only when no request is on the wire: the HLS writes wait behind this
+    // gate, and the upload's appends are all acknowledged (see onHalfway).
+    const quiet = new QuietMoment();
+    let appended = 0;
+    let uploading = true;
     const hlsJob = publishDemoHls(flags, {
       file,
-      oss: cameraOss,
+      oss: quiet.wrap(cameraOss),
       bucket: target.bucket,
       prefix: `videos/${camera}/${stamp(started)}-hls/`,
       paceMs,
     });
 
-    const report = await cameraOss.upload(
-      target.bucket,
-      key,
-      pacedChunks(file, size, {
-        chunkSize,
-        durationMs: paceMs,
-        onHalfway: () => {
-          if (flags.flaky) target.injectFaults?.(key, 'server-error');
-          if (target.skipAhead === undefined) return;
-          // The token lives 900 s, the shortest STS allows; moving the shared clock past its
-          // expiration makes the camera's next append need a new one.
-          target.skipAhead((TOKEN_SECONDS + 1) * 1000);
-          progressNote(
-            `   mock clock moved ${TOKEN_SECONDS + 1} s ahead: the camera's token has expired`,
-          );
+    const report = await cameraOss
+      .upload(
+        target.bucket,
+        key,
+        pacedChunks(file, size, {
+          chunkSize,
+          durationMs: paceMs,
+          onHalfway: async (released) => {
+            if (flags.flaky) target.injectFaults?.(key, 'server-error');
+            const { skipAhead } = target;
+            if (skipAhead === undefined) return;
+            await quiet.hold(async () => {
+              // The upload reads the next chunk while the last one is on the wire: wait for it.
+              await until(() => appended >= released || !uploading);
+              // The token lives 900 s, the shortest STS allows; moving the shared clock past its
+              // expiration makes the camera's next append need a new one.
+              skipAhead((TOKEN_SECONDS + 1) * 1000);
+            });
+            progressNote(
+              `   mock clock moved ${TOKEN_SECONDS + 1} s ahead: the camera's token has expired`,
+            );
+          },
+        }),
+        {
+          append: true,
+          chunkSize,
+          contentType: typeOfKey(key),
+          onProgress: (bytes) => {
+            appended = bytes;
+            progress.update(bytes);
+          },
         },
-      }),
-      {
-        append: true,
-        chunkSize,
-        contentType: typeOfKey(key),
-        onProgress: (bytes) => progress.update(bytes),
-      },
-    );
+      )
+      .finally(() => {
+        uploading = false;
+      });
     progress.stop();
     const hls = await hlsJob;
 
@@ -429,4 +447,9 @@ export async function demoCommand(flags: DemoFlags, io: Io): Promise<DemoSummary
     await demo.close();
   }
   return demo.summary;
+}
+
+/** Resolves once `condition()` holds, checking every few milliseconds. */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 2));
 }

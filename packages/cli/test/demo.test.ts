@@ -84,6 +84,29 @@ describe('the scenario, in process, as fast as possible', () => {
   });
 });
 
+describe('moving the clock', () => {
+  test('a plain demo never retries: the clock moves only between requests', async () => {
+    // A short pace releases chunks (and HLS segments) while earlier requests are still on the
+    // wire, where a clock moved under them showed as `retry 1: RequestTimeTooSkewed`.
+    for (let run = 0; run < 6; run += 1) {
+      const stderr = new Capture();
+      const demo = await runDemo(
+        run % 2 === 0
+          ? { fast: true, tty: false, chunkSize: 8 * 1024 }
+          : { seconds: 0.1 * run, tty: false, chunkSize: 4 * 1024 },
+        { stdout: new Capture(), stderr, env: {} },
+      );
+      await demo.close();
+      expect({ run, retries: demo.summary.retries, log: stderr.text }).toMatchObject({
+        run,
+        retries: 0,
+      });
+      expect(stderr.text).not.toContain('retry ');
+      expect(demo.summary.refreshes).toBeGreaterThanOrEqual(1);
+    }
+  }, 60_000);
+});
+
 describe('demo command', () => {
   test('--exit at camera pace: the summary on stdout, exit 0', async () => {
     const started = Date.now();

@@ -6,6 +6,7 @@ import { normalizeEndpoint, regionOf, resolveConnection } from '../src/config.js
 import { CliError, describeError } from '../src/errors.js';
 import { adtsDurationSeconds, h264PictureCount } from '../src/hls-adapter.js';
 import { createProgress } from '../src/progress.js';
+import { QuietMoment } from '../src/quiet-moment.js';
 import { parseRange, parseSize, rangeHeader } from '../src/sizes.js';
 import { parseOssUrl } from '../src/url.js';
 import { groupVideos, playlistEnded, presignPlaylist, typeOfKey } from '../src/videos.js';
@@ -244,9 +245,10 @@ describe('the sample recording', () => {
     for await (const chunk of pacedChunks(path, bytes.length, {
       chunkSize: 10_000,
       durationMs: 400,
-      onHalfway: () => {
+      onHalfway: (released) => {
         halfway += 1;
-        expect(chunks.reduce((n, c) => n + c.length, 0) * 2).toBeGreaterThanOrEqual(bytes.length);
+        expect(chunks.reduce((n, c) => n + c.length, 0)).toBe(released);
+        expect(released * 2).toBeGreaterThanOrEqual(bytes.length);
       },
     })) {
       chunks.push(chunk);
@@ -255,6 +257,34 @@ describe('the sample recording', () => {
     expect(halfway).toBe(1);
     expect(chunks.every((c) => c.length <= 10_000)).toBe(true);
     expect(Buffer.compare(Buffer.concat(chunks), bytes)).toBe(0);
+  });
+});
+
+describe('QuietMoment', () => {
+  test('hold waits for operations in flight and holds new ones until its action is done', async () => {
+    const quiet = new QuietMoment();
+    const events: string[] = [];
+    let finishFirst = () => {};
+    const first = quiet.around(
+      () =>
+        new Promise<void>((resolve) => {
+          finishFirst = () => {
+            events.push('first done');
+            resolve();
+          };
+        }),
+    );
+    const held = quiet.hold(() => {
+      events.push('action');
+    });
+    const second = quiet.around(async () => {
+      events.push('second');
+    });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(events).toEqual([]);
+    finishFirst();
+    await Promise.all([first, held, second]);
+    expect(events).toEqual(['first done', 'action', 'second']);
   });
 });
 
