@@ -131,7 +131,7 @@ OSS_BUCKET (an existing bucket); OSS_STS_ENDPOINT overrides https://sts.aliyuncs
       .option(
         '--token-seconds <n>',
         'camera token lifetime, 900..43200',
-        integer('--token-seconds', 900),
+        integer('--token-seconds', 0),
         900,
       )
       .option('--host <host>', 'address to listen on', '127.0.0.1')
@@ -150,7 +150,7 @@ OSS_BUCKET (an existing bucket); OSS_STS_ENDPOINT overrides https://sts.aliyuncs
       .addOption(
         new Option('--mode <letters>', 'r read, w write, a append, d delete, l list').default('a'),
       )
-      .option('--duration <seconds>', 'lifetime, 900..43200', integer('--duration', 1), 900)
+      .option('--duration <seconds>', 'lifetime, 900..43200', integer('--duration', 0), 900)
       .option('--role-arn <arn>', 'role to assume (default: $OSS_ROLE_ARN)')
       .option(
         '--sts-endpoint <url>',

@@ -91,13 +91,26 @@ export function regionOf(endpoint: string): string | undefined {
  * @throws CliError 'InvalidEndpoint'.
  */
 export function normalizeEndpoint(endpoint: string): string {
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(endpoint) ? endpoint : `https://${endpoint}`;
+  const hasScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(endpoint);
+  const withScheme = hasScheme ? endpoint : `https://${endpoint}`;
+  const invalid = () =>
+    new CliError(
+      'InvalidEndpoint',
+      `invalid endpoint '${endpoint}': expected an http(s) URL such as http://127.0.0.1:9000 ` +
+        'or a host name such as oss-cn-hangzhou.aliyuncs.com',
+      { exitCode: 2 },
+    );
   let url: URL;
   try {
     url = new URL(withScheme);
   } catch {
-    throw new CliError('InvalidEndpoint', `invalid endpoint '${endpoint}'`, { exitCode: 2 });
+    throw invalid();
   }
+  // Without a scheme, a bare word is a typo far more often than a host on the search domain;
+  // with one (http://mock:9000 in a compose network) a single-label host is taken as given.
+  const host = url.hostname;
+  const dotted = host.includes('.') || host.includes(':') || host === 'localhost';
+  if (host === '' || (!hasScheme && !dotted)) throw invalid();
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new CliError('InvalidEndpoint', `endpoint must be http or https: '${endpoint}'`, {
       exitCode: 2,

@@ -10,6 +10,23 @@ export interface OssAddress {
 const BUCKET_NAME = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 
 /**
+ * Checks a bucket name given as a flag.
+ *
+ * @throws CliError code 'InvalidBucketName' (exit code 2).
+ */
+export function checkBucketName(name: string, flag = '--bucket'): string {
+  if (!BUCKET_NAME.test(name)) {
+    throw new CliError(
+      'InvalidBucketName',
+      `${flag}: invalid bucket name "${name}": a bucket name is 3-63 lower-case letters, ` +
+        'digits and hyphens, starting and ending with a letter or digit',
+      { exitCode: 2 },
+    );
+  }
+  return name;
+}
+
+/**
  * Parses `oss://bucket/key`. The key is taken as written (not percent-decoded), because object
  * keys are opaque bytes and a `%` in one is legitimate.
  *

@@ -343,6 +343,24 @@ describe('bad input: one line, non-zero exit, no stack trace', () => {
     expectOneLineError(result, /ECONNREFUSED|refused/);
   });
 
+  test.each([
+    [['token', '--bucket', 'media', '--path', 'videos/', '--mode', 'z'], /mode "z".*rwadl/],
+    [
+      ['token', '--bucket', 'media', '--path', 'videos/', '--duration', '60'],
+      /^oss-media: --duration must be 900\.\.43200 seconds, got 60$/,
+    ],
+    [
+      ['app', '--bucket', 'media', '--camera', 'c=s', '--token-seconds', '50000'],
+      /--token-seconds must be 900\.\.43200 seconds, got 50000/,
+    ],
+    [['serve', '--port', '0', '--bucket', 'Bad_Name'], /invalid bucket name "Bad_Name"/],
+    [['ls', 'oss://media/', '--endpoint', 'not-a-url'], /invalid endpoint 'not-a-url'/],
+  ])('bad usage exits 2 before any request: %j', async (args, message) => {
+    const result = await runCli(args, { ...env, OSS_ROLE_ARN: 'acs:ram::1:role/any' });
+    expectOneLineError(result, message);
+    expect(result.code).toBe(2);
+  });
+
   test('usage errors from the argument parser', async () => {
     expectOneLineError(await runCli(['upload', SAMPLE_AAC], env), /missing required argument/);
     expectOneLineError(await runCli(['nonsense'], env), /unknown command/);

@@ -112,6 +112,9 @@ describe('connection settings', () => {
     expect(() => resolveConnection({}, { OSS_ENDPOINT: 'http://x' })).toThrow(/OSS_ACCESS_KEY_ID/);
     expect(() => normalizeEndpoint('ftp://x')).toThrow(/http or https/);
     expect(() => normalizeEndpoint('http://')).toThrow(/invalid endpoint/);
+    expect(() => normalizeEndpoint('not-a-url')).toThrow(/invalid endpoint 'not-a-url'/);
+    expect(normalizeEndpoint('localhost:9000')).toBe('https://localhost:9000');
+    expect(normalizeEndpoint('http://mock:9000')).toBe('http://mock:9000');
   });
 
   test('regionOf', () => {

@@ -4,7 +4,8 @@ import { type ConnectionFlags, ENV, fromEnv, resolveConnection } from '../config
 import { CliError } from '../errors.js';
 import { type Io, println, waitForStop } from '../io.js';
 import { connectOss } from '../media-client-adapter.js';
-import { stsEndpointFor } from './token.js';
+import { checkBucketName } from '../url.js';
+import { checkDuration, stsEndpointFor } from './token.js';
 
 /** The flags of `oss-media app`. */
 export interface AppFlags extends ConnectionFlags {
@@ -36,6 +37,8 @@ function parseCamera(text: string): [string, string] {
  * for the listed cameras and the page — with the server's permanent keys.
  */
 export async function appCommand(options: AppFlags, io: Io): Promise<void> {
+  checkDuration('--token-seconds', options.tokenSeconds);
+  checkBucketName(options.bucket);
   const connection = resolveConnection(options, io.env);
   const roleArn = options.roleArn ?? fromEnv(ENV.roleArn, io.env);
   if (roleArn === undefined) {

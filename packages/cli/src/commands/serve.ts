@@ -1,5 +1,6 @@
 import { type Io, println, waitForStop } from '../io.js';
 import { startMock } from '../mock-adapter.js';
+import { checkBucketName } from '../url.js';
 
 /** The flags of `oss-media serve`. */
 export interface ServeFlags {
@@ -15,6 +16,7 @@ export interface ServeFlags {
 
 /** `oss-media serve`: the mock OSS + STS on a port, until Ctrl-C. */
 export async function serveCommand(options: ServeFlags, io: Io): Promise<void> {
+  for (const name of options.bucket) checkBucketName(name);
   const server = await startMock({
     host: options.host,
     port: options.port,

@@ -1,6 +1,6 @@
-import { getToken } from '@oss-media/sts';
+import { buildPolicy, getToken, MAX_DURATION_SECONDS, MIN_DURATION_SECONDS } from '@oss-media/sts';
 import { type ConnectionFlags, ENV, fromEnv, resolveConnection } from '../config.js';
-import { CliError } from '../errors.js';
+import { CliError, describeError } from '../errors.js';
 import { type Io, println } from '../io.js';
 
 /** The flags of `oss-media token`. */
@@ -32,6 +32,7 @@ export function stsEndpointFor(
 
 /** `oss-media token --bucket --path --mode --duration`: AssumeRole, printed as JSON. */
 export async function tokenCommand(options: TokenFlags, io: Io): Promise<void> {
+  checkTokenFlags(options);
   const connection = resolveConnection(options, io.env);
   const roleArn = options.roleArn ?? fromEnv(ENV.roleArn, io.env);
   if (roleArn === undefined) {
@@ -67,4 +68,39 @@ export async function tokenCommand(options: TokenFlags, io: Io): Promise<void> {
     policy: token.policy,
   };
   println(io.stdout, JSON.stringify(output, null, 2));
+}
+
+/**
+ * Checks the flags that need no service before anything is sent: bad usage exits 2.
+ *
+ * @throws CliError 'InvalidDuration' / 'InvalidPolicy' (exit code 2).
+ */
+export function checkTokenFlags(
+  options: Pick<TokenFlags, 'bucket' | 'path' | 'mode' | 'duration'>,
+) {
+  checkDuration('--duration', options.duration);
+  try {
+    buildPolicy({ bucket: options.bucket, path: options.path, mode: options.mode });
+  } catch (error) {
+    throw new CliError('InvalidPolicy', describeError(error), { exitCode: 2 });
+  }
+}
+
+/**
+ * Checks a token lifetime against what STS allows.
+ *
+ * @throws CliError 'InvalidDuration' (exit code 2) naming the flag.
+ */
+export function checkDuration(flag: string, seconds: number): void {
+  if (
+    !Number.isInteger(seconds) ||
+    seconds < MIN_DURATION_SECONDS ||
+    seconds > MAX_DURATION_SECONDS
+  ) {
+    throw new CliError(
+      'InvalidDuration',
+      `${flag} must be ${MIN_DURATION_SECONDS}..${MAX_DURATION_SECONDS} seconds, got ${seconds}`,
+      { exitCode: 2 },
+    );
+  }
 }
