@@ -51,8 +51,10 @@ export const contentMd5Of = api.contentMd5Of;
 /**
  * V1 signature: base64 of HMAC-SHA1(secret, StringToSign).
  * @example
- * signatureV1('OtxrzxIsfpFjA7SwPzILwy8Bw21TLhquhboDYROV', 'PUT\n\n\nThu, 17 Nov 2005 18:49:58 GMT\n/')
- *   === 'PPaaX3Rt4ntpD31O9aqkyCf2pd4='
+ * signatureV1(
+ *   'OtxrzxIsfpFjA7SwPzILwy8Bw21TLhquhboDYROV',
+ *   'PUT\n\n\nThu, 17 Nov 2005 18:49:58 GMT\n/',
+ * ) === 'PPaaX3Rt4ntpD31O9aqkyCf2pd4='
  */
 export const signatureV1 = api.signatureV1;
 

@@ -6,7 +6,7 @@
  * @module
  */
 import { bindHashes } from './api.js';
-import { nodeHashes } from './hashes-node.js';
+import { nodeHashes } from './node/hashes.js';
 
 export * from './shared.js';
 

@@ -63,8 +63,8 @@ function splitHeaderList(list: string | undefined): string[] {
 
 /**
  * Splits an Authorization header into its parts: V1 `OSS ak:signature`, or V4 in either
- * spelling the SDKs use (`Credential=…,AdditionalHeaders=…,Signature=…` without spaces, or with
- * `, ` separators in any field order). It checks form only; verifying is the caller's job.
+ * spelling the SDKs use (`Credential=…,AdditionalHeaders=…,Signature=…` without spaces, or
+ * with `, ` separators in any field order). It checks form only; verifying is the caller's job.
  *
  * @throws {OssSignError} code `InvalidAuthorization` when the header is malformed.
  * @example

@@ -107,7 +107,8 @@ export function signatureV4(h: HashBackend, signingKey: Uint8Array, stringToSign
 
 /**
  * The V4 Authorization header value, written without spaces:
- * `OSS4-HMAC-SHA256 Credential=ak/day/region/oss/aliyun_v4_request,AdditionalHeaders=a;b,Signature=hex`.
+ * `OSS4-HMAC-SHA256 Credential=ak/day/region/oss/aliyun_v4_request,`
+ * `AdditionalHeaders=a;b,Signature=hex` (one line, split here to fit).
  * The AdditionalHeaders field is left out when there are none.
  */
 export function authorizationV4(o: {

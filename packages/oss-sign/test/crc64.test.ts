@@ -52,7 +52,8 @@ describe('CRC-64', () => {
   });
 
   test('combines over lengths beyond 4 GiB (an appendable object may reach 5 GB)', () => {
-    // CRC of 5 GiB of zero bytes after "a", by doubling: zeros(2n) = combine(zeros(n), zeros(n), n).
+    // CRC of 5 GiB of zero bytes after "a", by doubling:
+    // zeros(2n) = combine(zeros(n), zeros(n), n).
     let zeros = crc64(new Uint8Array(1));
     let length = 1n;
     while (length < 5n << 30n) {

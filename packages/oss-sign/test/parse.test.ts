@@ -33,17 +33,23 @@ describe('parseAuthorization', () => {
   });
 
   test('reads V4 written without spaces', () => {
-    const header = `OSS4-HMAC-SHA256 Credential=${CREDENTIAL},AdditionalHeaders=host;range,Signature=${SIG}`;
+    const header =
+      `OSS4-HMAC-SHA256 Credential=${CREDENTIAL},` +
+      `AdditionalHeaders=host;range,Signature=${SIG}`;
     expect(parseAuthorization(header)).toEqual(V4);
   });
 
   test('reads V4 written with ", " separators in another field order', () => {
-    const header = `OSS4-HMAC-SHA256 Signature=${SIG}, Credential=${CREDENTIAL}, AdditionalHeaders=host;range`;
+    const header =
+      `OSS4-HMAC-SHA256 Signature=${SIG}, ` +
+      `Credential=${CREDENTIAL}, AdditionalHeaders=host;range`;
     expect(parseAuthorization(header)).toEqual(V4);
   });
 
   test('reads V4 without AdditionalHeaders, and a key id of temporary credentials', () => {
-    const header = `OSS4-HMAC-SHA256 Credential=STS.NV7x/20231216/cn-hangzhou/oss/aliyun_v4_request,Signature=${SIG}`;
+    const header =
+      'OSS4-HMAC-SHA256 Credential=STS.NV7x/20231216/cn-hangzhou/oss/aliyun_v4_request,' +
+      `Signature=${SIG}`;
     expect(parseAuthorization(header)).toMatchObject({
       accessKeyId: 'STS.NV7x',
       additionalHeaders: [],
@@ -66,7 +72,8 @@ describe('parseAuthorization', () => {
     ],
     [
       'V4 with a bad date',
-      `OSS4-HMAC-SHA256 Credential=ak/2023-12-16/cn-hangzhou/oss/aliyun_v4_request,Signature=${SIG}`,
+      'OSS4-HMAC-SHA256 Credential=ak/2023-12-16/cn-hangzhou/oss/aliyun_v4_request,' +
+        `Signature=${SIG}`,
     ],
     ['V4 with a non-hex signature', `OSS4-HMAC-SHA256 Credential=${CREDENTIAL},Signature=xyz`],
     [

@@ -141,28 +141,34 @@ describe.each(ENTRIES)('%s', (_, api) => {
       );
     });
 
-    test('property: any unicode key signs with the decoded key and is percent-encoded in the URL', () => {
-      fc.assert(
-        fc.property(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }), (key) => {
-          const url = api.presignUrlV1({
-            endpoint: ENDPOINT,
-            bucket: 'b',
-            key,
-            credentials,
-            expires: 60,
-            now: NOW,
-          });
-          const path = url.slice('https://b.oss-cn-hangzhou.aliyuncs.com'.length, url.indexOf('?'));
-          expect(path).toMatch(/^\/[A-Za-z0-9\-_.~/%]*$/);
-          expect(decodeURIComponent(path.slice(1))).toBe(key);
-          const stringToSign = `GET\n\n\n${NOW_SECONDS + 60}\n/b/${key}`;
-          expect(new URL(url).searchParams.get('Signature')).toBe(
-            api.signatureV1('sk', stringToSign),
-          );
-        }),
-        { numRuns: 150 },
-      );
-    });
+    test(
+      'property: any unicode key signs with the ' + 'decoded key and is percent-encoded in the URL',
+      () => {
+        fc.assert(
+          fc.property(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }), (key) => {
+            const url = api.presignUrlV1({
+              endpoint: ENDPOINT,
+              bucket: 'b',
+              key,
+              credentials,
+              expires: 60,
+              now: NOW,
+            });
+            const path = url.slice(
+              'https://b.oss-cn-hangzhou.aliyuncs.com'.length,
+              url.indexOf('?'),
+            );
+            expect(path).toMatch(/^\/[A-Za-z0-9\-_.~/%]*$/);
+            expect(decodeURIComponent(path.slice(1))).toBe(key);
+            const stringToSign = `GET\n\n\n${NOW_SECONDS + 60}\n/b/${key}`;
+            expect(new URL(url).searchParams.get('Signature')).toBe(
+              api.signatureV1('sk', stringToSign),
+            );
+          }),
+          { numRuns: 150 },
+        );
+      },
+    );
   });
 
   describe('presignUrlV4', () => {

@@ -43,7 +43,8 @@ describe.each(ENTRIES)('%s', (_, api) => {
         },
       });
       expect(resource).toBe(
-        '/b/dir/a b+c.ts?acl&append&position=0&response-content-disposition=attachment; filename="a b.mp4"',
+        '/b/dir/a b+c.ts?acl&append&position=0' +
+          '&response-content-disposition=attachment; filename="a b.mp4"',
       );
     });
 

@@ -116,7 +116,8 @@ export const V1_VECTORS: V1Vector[] = [
       },
     },
     expected: {
-      canonicalizedOssHeaders: `x-oss-date:${D}\nx-oss-meta-author:alice\nx-oss-meta-magic:abracadabra\n`,
+      canonicalizedOssHeaders:
+        `x-oss-date:${D}\n` + 'x-oss-meta-author:alice\n' + 'x-oss-meta-magic:abracadabra\n',
       canonicalizedResource: '/examplebucket/nelson',
       stringToSign:
         `PUT\neB5eJF1ptWaXm4bijSPyxw==\ntext/html\n${D}\nx-oss-date:${D}\n` +

@@ -1,5 +1,5 @@
 import { createHash, createHmac, type Hash, hash } from 'node:crypto';
-import type { HashBackend, IncrementalHash } from './hashes.js';
+import type { HashBackend, IncrementalHash } from '../hashes.js';
 
 // A Buffer is a Uint8Array, but results are handed out as plain views so that callers comparing
 // with `toEqual` or structured-cloning them see the same type from both back-ends.
