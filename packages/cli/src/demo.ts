@@ -410,8 +410,13 @@ async function publishDemoHls(
 }
 
 /** The summary as printed: one fact per line. */
-export function summaryLines(summary: DemoSummary): string[] {
+export function summaryLines(summary: DemoSummary, options: { stopped?: string } = {}): string[] {
   const seconds = (summary.elapsedMs / 1000).toFixed(1);
+  const { stopped } = options;
+  // A presigned URL of a real endpoint outlives the demo; one of the embedded mock does not.
+  const playback =
+    stopped !== undefined && summary.mock ? `(stopped: ${stopped})` : summary.playbackUrl;
+  const page = stopped === undefined ? summary.pageUrl : `(stopped: ${stopped})`;
   return [
     'Summary',
     `  object         oss://${summary.bucket}/${summary.key}`,
@@ -425,8 +430,8 @@ export function summaryLines(summary: DemoSummary): string[] {
       ? `  hls            oss://${summary.bucket}/${summary.hls.key} ` +
         `(${summary.hls.segments} segments)`
       : `  hls            skipped: ${summary.hls.skipped}`,
-    `  playback URL   ${summary.playbackUrl}`,
-    `  web page       ${summary.pageUrl}`,
+    `  playback URL   ${playback}`,
+    `  web page       ${page}`,
   ];
 }
 
@@ -434,8 +439,10 @@ export function summaryLines(summary: DemoSummary): string[] {
 export async function demoCommand(flags: DemoFlags, io: Io): Promise<DemoSummary> {
   const demo = await runDemo(flags, io);
   try {
-    for (const line of summaryLines(demo.summary)) println(io.stdout, line);
-    if (!flags.exit && demo.summary.crcMatch) {
+    const serving = !flags.exit && demo.summary.crcMatch;
+    const stopped = serving ? {} : { stopped: flags.exit ? '--exit' : 'CRC-64 mismatch' };
+    for (const line of summaryLines(demo.summary, stopped)) println(io.stdout, line);
+    if (serving) {
       println(io.stdout, '');
       println(
         io.stdout,

@@ -41,7 +41,8 @@ describe('the built oss-media bin', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/crc64 object\s+\d+ \(match\)/);
     expect(result.stdout).toMatch(/refreshes\s+[1-9]/);
-    expect(result.stdout).toMatch(/web page\s+http:\/\/127\.0\.0\.1:\d+\//);
+    expect(result.stdout).toMatch(/^ {2}web page\s+\(stopped: --exit\)$/m);
+    expect(result.stdout).toMatch(/^ {2}playback URL\s+\(stopped: --exit\)$/m);
   }, 60_000);
 
   test('upload and stat against a listening mock', async () => {

@@ -82,6 +82,14 @@ describe('the scenario, in process, as fast as possible', () => {
     );
     expect(text).toMatch(/^ {2}web page\s+http:\/\/127\.0\.0\.1:\d+\/$/m);
   });
+
+  test('once the servers are stopped, the summary says so instead of dead addresses', () => {
+    const text = summaryLines(demo.summary, { stopped: '--exit' }).join('\n');
+    expect(text).toMatch(/^ {2}web page\s+\(stopped: --exit\)$/m);
+    expect(text).toMatch(/^ {2}playback URL\s+\(stopped: --exit\)$/m);
+    expect(text).toMatch(new RegExp(`^  crc64 object\\s+${sampleCrc} \\(match\\)$`, 'm'));
+    expect(text).not.toContain('http://127.0.0.1');
+  });
 });
 
 describe('moving the clock', () => {
@@ -117,6 +125,7 @@ describe('demo command', () => {
     expect(result.stdout).toMatch(/crc64 object\s+\d+ \(match\)/);
     expect(result.stdout).toMatch(/hls\s+skipped: disabled with --no-hls/);
     expect(result.stderr).toContain('at camera pace (2 s)');
+    expect(result.stdout).toMatch(/^ {2}web page\s+\(stopped: --exit\)$/m);
   });
 
   test('--file uploads another recording', async () => {
