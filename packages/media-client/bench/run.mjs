@@ -1,4 +1,5 @@
-// Benchmark of @oss-media/media-client (run after a build: `npm run bench -w @oss-media/media-client`).
+// Benchmark of @oss-media/media-client
+// (run after a build: `npm run bench -w @oss-media/media-client`).
 //
 // 1. Throughput: the same pieces appended to the mock on loopback by this client (undici and
 //    fetch transports, CRC-64 verified on every append), by the official ali-oss client's
@@ -263,12 +264,16 @@ const rows = [
     pass: true,
   },
   {
-    case: `${MEMORY_TOTAL / MiB} MiB appendFrom a generated source, 1 MiB chunks: peak ArrayBuffer growth`,
+    case:
+      `${MEMORY_TOTAL / MiB} MiB appendFrom a generated source, 1 MiB chunks: ` +
+      'peak ArrayBuffer growth',
     median: mem.peakBuffers / MiB,
     unit: 'MiB',
     spread: 0,
     ratios: { 'chunk size': mem.peakBuffers / MEMORY_CHUNK },
-    target: `≤ ${MEMORY_LIMIT_CHUNKS} chunk sizes (RSS growth ${(mem.peakRss / MiB).toFixed(0)} MiB, ${mem.rate.toFixed(0)} MiB/s)`,
+    target:
+      `≤ ${MEMORY_LIMIT_CHUNKS} chunk sizes ` +
+      `(RSS growth ${(mem.peakRss / MiB).toFixed(0)} MiB, ${mem.rate.toFixed(0)} MiB/s)`,
     pass: mem.peakBuffers <= memoryLimit,
   },
 ];
@@ -295,4 +300,6 @@ if (jsonFile) {
 }
 // A missed target is reported above, not by the exit code: on a shared machine a ratio can
 // miss through noise, and `npm run bench` must fail only when a benchmark crashes.
-if (!rows.every((row) => row.pass !== false)) console.log('some targets were missed (see FAIL above)');
+if (!rows.every((row) => row.pass !== false)) {
+  console.log('some targets were missed (see FAIL above)');
+}

@@ -78,7 +78,10 @@ export interface Runtime {
  * A client of one OSS endpoint.
  *
  * @example
- * const client = createClient({ endpoint: 'http://127.0.0.1:9000', auth: { accessKeyId, accessKeySecret } });
+ * const client = createClient({
+ *   endpoint: 'http://127.0.0.1:9000',
+ *   auth: { accessKeyId, accessKeySecret },
+ * });
  * const file = await client.open('videos', 'cam-42/today.ts', 'a');
  * await file.write(bytes);
  * await file.close();

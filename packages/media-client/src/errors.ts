@@ -163,6 +163,7 @@ export function errorForResponse(
   const finalCode = code ?? `HttpStatus${context.status}`;
   const where =
     context.key === undefined ? (context.bucket ?? '') : `${context.bucket}/${context.key}`;
-  const text = `${context.method ?? ''} ${where}: ${context.status} ${finalCode}${message ? ` — ${message}` : ''}`;
+  const detail = message ? ` — ${message}` : '';
+  const text = `${context.method ?? ''} ${where}: ${context.status} ${finalCode}${detail}`;
   return new ErrorType(finalCode, text.trim(), context);
 }

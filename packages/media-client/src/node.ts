@@ -10,8 +10,8 @@ import {
   type Runtime,
 } from './client.js';
 import type { MediaFile } from './media-file.js';
-import { loadNativeCrc64 } from './native-crc.js';
-import { resolveNodeSource } from './node-source.js';
+import { loadNativeCrc64 } from './node/native-crc.js';
+import { resolveNodeSource } from './node/source.js';
 import { undiciTransport } from './undici-transport.js';
 
 export * from './exports.js';
@@ -30,7 +30,10 @@ const runtime: Runtime = {
  *
  * @throws {TypeError} a bad endpoint, or V4 without a region.
  * @example
- * const client = createClient({ endpoint: 'http://127.0.0.1:9000', auth: { accessKeyId, accessKeySecret } });
+ * const client = createClient({
+ *   endpoint: 'http://127.0.0.1:9000',
+ *   auth: { accessKeyId, accessKeySecret },
+ * });
  * const file = await client.open('videos', 'cam-42/a.ts', 'a');
  * await file.appendFrom('/var/recordings/a.ts');
  * await file.close();

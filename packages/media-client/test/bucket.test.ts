@@ -34,8 +34,11 @@ describe('listing', () => {
   it('follows continuation tokens until the listing ends', async () => {
     const urls: string[] = [];
     const pages = [
-      '<ListBucketResult><IsTruncated>true</IsTruncated><NextContinuationToken>t+1</NextContinuationToken><Contents><Key>a</Key><Size>1</Size></Contents></ListBucketResult>',
-      '<ListBucketResult><IsTruncated>false</IsTruncated><Contents><Key>b</Key><Size>2</Size></Contents></ListBucketResult>',
+      '<ListBucketResult><IsTruncated>true</IsTruncated>' +
+        '<NextContinuationToken>t+1</NextContinuationToken>' +
+        '<Contents><Key>a</Key><Size>1</Size></Contents></ListBucketResult>',
+      '<ListBucketResult><IsTruncated>false</IsTruncated>' +
+        '<Contents><Key>b</Key><Size>2</Size></Contents></ListBucketResult>',
     ];
     const transport: Transport = async (request) => {
       urls.push(request.url);

@@ -235,29 +235,35 @@ describe('exactly-once appends', () => {
     expect(text(oss.bytes('b/k')!)).toBe('x');
   });
 
-  it('an object that changed under the file is reported as diverged and stays refused', async () => {
-    const { oss, client } = setup();
-    const file = await client.open('b', 'k', 'a');
-    await file.write(encoder.encode('abc'));
-    oss.put('b/k', encoder.encode('abcXYZ'), 'Appendable'); // another writer
-    const error = await file.write(encoder.encode('def')).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ObjectDivergedError);
-    expect(error).toMatchObject({ code: 'ObjectDiverged', key: 'k' });
-    await expect(file.write(encoder.encode('ghi'))).rejects.toBe(error);
-  });
+  it(
+    'an object that changed under the file is ' + 'reported as diverged and stays refused',
+    async () => {
+      const { oss, client } = setup();
+      const file = await client.open('b', 'k', 'a');
+      await file.write(encoder.encode('abc'));
+      oss.put('b/k', encoder.encode('abcXYZ'), 'Appendable'); // another writer
+      const error = await file.write(encoder.encode('def')).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ObjectDivergedError);
+      expect(error).toMatchObject({ code: 'ObjectDiverged', key: 'k' });
+      await expect(file.write(encoder.encode('ghi'))).rejects.toBe(error);
+    },
+  );
 
-  it('a lost answer followed by a foreign write of the same length is still divergence', async () => {
-    const { oss, client } = setup();
-    const file = await client.open('b', 'k', 'a');
-    let once = true;
-    oss.fault = (request) => {
-      if (request.method !== 'POST' || !once) return undefined;
-      once = false;
-      oss.put('b/k', encoder.encode('ABC'), 'Appendable'); // same length, other bytes
-      return { kind: 'reset' };
-    };
-    await expect(file.write(encoder.encode('abc'))).rejects.toBeInstanceOf(ObjectDivergedError);
-  });
+  it(
+    'a lost answer followed by a foreign write ' + 'of the same length is still divergence',
+    async () => {
+      const { oss, client } = setup();
+      const file = await client.open('b', 'k', 'a');
+      let once = true;
+      oss.fault = (request) => {
+        if (request.method !== 'POST' || !once) return undefined;
+        once = false;
+        oss.put('b/k', encoder.encode('ABC'), 'Appendable'); // same length, other bytes
+        return { kind: 'reset' };
+      };
+      await expect(file.write(encoder.encode('abc'))).rejects.toBeInstanceOf(ObjectDivergedError);
+    },
+  );
 
   it("a CRC-64 that differs from the client's is an error, never ignored", async () => {
     const { oss, client } = setup();

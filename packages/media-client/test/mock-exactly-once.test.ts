@@ -142,44 +142,48 @@ describe.each(TRANSPORTS)('exactly-once and credentials against mock-oss (%s)', 
     expect(rejected.filter((e) => e.key === `cam-42/${name}-ahead.ts`)).toHaveLength(0);
   });
 
-  it('a token for videos/cam-42/* mode a appends there and nowhere else, reads and deletes nothing', async () => {
-    const { oss, server } = mock;
-    const token = await getToken({
-      credentials: oss.credentials,
-      roleArn: oss.roleArns[0]!,
-      bucket: 'videos',
-      path: 'cam-42/*',
-      mode: 'a',
-      endpoint: server.stsUrl,
-    });
-    const admin = mock.client(name);
-    const camera = mock.client(name, { auth: token });
-    const key = `cam-42/${name}-scoped.ts`;
-    await admin.appendObject('videos', key, 0, new TextEncoder().encode('earlier;'));
+  it(
+    'a token for videos/cam-42/* mode a appends there ' +
+      'and nowhere else, reads and deletes nothing',
+    async () => {
+      const { oss, server } = mock;
+      const token = await getToken({
+        credentials: oss.credentials,
+        roleArn: oss.roleArns[0]!,
+        bucket: 'videos',
+        path: 'cam-42/*',
+        mode: 'a',
+        endpoint: server.stsUrl,
+      });
+      const admin = mock.client(name);
+      const camera = mock.client(name, { auth: token });
+      const key = `cam-42/${name}-scoped.ts`;
+      await admin.appendObject('videos', key, 0, new TextEncoder().encode('earlier;'));
 
-    // Mode a with a write-only token: HEAD is denied, length and CRC come from empty appends.
-    const file = await camera.open('videos', key, 'a');
-    expect(file.tell()).toBe(8);
-    await file.write(new TextEncoder().encode('segment'));
-    const stored = await admin.getObject('videos', key);
-    expect(new TextDecoder().decode(stored.body)).toBe('earlier;segment');
-    expect(stored.stat.crc64).toBe(file.crc64);
+      // Mode a with a write-only token: HEAD is denied, length and CRC come from empty appends.
+      const file = await camera.open('videos', key, 'a');
+      expect(file.tell()).toBe(8);
+      await file.write(new TextEncoder().encode('segment'));
+      const stored = await admin.getObject('videos', key);
+      expect(new TextDecoder().decode(stored.body)).toBe('earlier;segment');
+      expect(stored.stat.crc64).toBe(file.crc64);
 
-    const elsewhere: Array<() => Promise<unknown>> = [
-      () => camera.open('videos', `cam-43/${name}.ts`, 'a'),
-      () => camera.appendObject('videos', `cam-43/${name}.ts`, 0, new Uint8Array(4)),
-      () => camera.appendObject('media', `cam-42/${name}.ts`, 0, new Uint8Array(4)),
-      () => camera.getObject('videos', key),
-      () => camera.headObject('videos', key),
-      () => camera.deleteObject('videos', key),
-      () => camera.open('videos', key, 'r').then((reader) => reader.read(1)),
-      () => file.delete(),
-    ];
-    for (const attempt of elsewhere) {
-      const error = await attempt().catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(AccessDeniedError);
-      expect(error).toMatchObject({ code: 'AccessDenied', status: 403 });
-    }
-    expect((await admin.headObject('videos', key)).length).toBe(15);
-  });
+      const elsewhere: Array<() => Promise<unknown>> = [
+        () => camera.open('videos', `cam-43/${name}.ts`, 'a'),
+        () => camera.appendObject('videos', `cam-43/${name}.ts`, 0, new Uint8Array(4)),
+        () => camera.appendObject('media', `cam-42/${name}.ts`, 0, new Uint8Array(4)),
+        () => camera.getObject('videos', key),
+        () => camera.headObject('videos', key),
+        () => camera.deleteObject('videos', key),
+        () => camera.open('videos', key, 'r').then((reader) => reader.read(1)),
+        () => file.delete(),
+      ];
+      for (const attempt of elsewhere) {
+        const error = await attempt().catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(AccessDeniedError);
+        expect(error).toMatchObject({ code: 'AccessDenied', status: 403 });
+      }
+      expect((await admin.headObject('videos', key)).length).toBe(15);
+    },
+  );
 });

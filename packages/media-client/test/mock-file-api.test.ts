@@ -144,20 +144,23 @@ describe.each(TRANSPORTS)('against mock-oss over loopback (%s transport)', (name
   });
 
   describe('server-side API', () => {
-    it('creates a bucket with an ACL, refuses to delete it while not empty, deletes it', async () => {
-      const client = mock.client(name);
-      const bucket = `b-${name}-acl`;
-      await client.createBucket(bucket, { acl: 'public-read' });
-      await client.putObject(bucket, 'x', encoder.encode('x'));
-      const anonymous = await fetch(`${mock.server.url}/${bucket}/x`);
-      expect(anonymous.status).toBe(200);
-      await expect(client.deleteBucket(bucket)).rejects.toBeInstanceOf(ConflictError);
-      await client.deleteObject(bucket, 'x');
-      await client.deleteBucket(bucket);
-      await expect(client.headObject(bucket, 'x')).rejects.toMatchObject({
-        code: 'NoSuchBucket',
-      });
-    });
+    it(
+      'creates a bucket with an ACL, refuses to ' + 'delete it while not empty, deletes it',
+      async () => {
+        const client = mock.client(name);
+        const bucket = `b-${name}-acl`;
+        await client.createBucket(bucket, { acl: 'public-read' });
+        await client.putObject(bucket, 'x', encoder.encode('x'));
+        const anonymous = await fetch(`${mock.server.url}/${bucket}/x`);
+        expect(anonymous.status).toBe(200);
+        await expect(client.deleteBucket(bucket)).rejects.toBeInstanceOf(ConflictError);
+        await client.deleteObject(bucket, 'x');
+        await client.deleteBucket(bucket);
+        await expect(client.headObject(bucket, 'x')).rejects.toMatchObject({
+          code: 'NoSuchBucket',
+        });
+      },
+    );
 
     it('puts, gets and deletes lifecycle rules', async () => {
       const client = mock.client(name);

@@ -270,24 +270,31 @@ describe('credentials', () => {
     expect(seen).toHaveLength(1);
   });
 
-  it('calls the callback at open and again once its expiration (minus the margin) passed', async () => {
-    let clock = Date.parse('2026-12-03T10:00:00Z');
-    let calls = 0;
-    const auth = () => {
-      calls += 1;
-      return { ...CREDENTIALS, securityToken: `t${calls}`, expiration: new Date(clock + 600_000) };
-    };
-    const ok = () => answer(200, { 'content-length': '0' });
-    const { transport, seen } = scripted(ok(), ok(), ok());
-    const c = client(transport, { auth, now: () => clock, refreshMarginMs: 60_000 });
-    await c.headObject('b', 'k');
-    clock += 500_000; // 100 s left: outside the margin
-    await c.headObject('b', 'k');
-    clock += 50_000; // 50 s left: inside the 60 s margin
-    await c.headObject('b', 'k');
-    expect(seen.map((s) => s.headers['x-oss-security-token'])).toEqual(['t1', 't1', 't2']);
-    expect(c.stats.refreshes).toBe(1);
-  });
+  it(
+    'calls the callback at open and again once ' + 'its expiration (minus the margin) passed',
+    async () => {
+      let clock = Date.parse('2026-12-03T10:00:00Z');
+      let calls = 0;
+      const auth = () => {
+        calls += 1;
+        return {
+          ...CREDENTIALS,
+          securityToken: `t${calls}`,
+          expiration: new Date(clock + 600_000),
+        };
+      };
+      const ok = () => answer(200, { 'content-length': '0' });
+      const { transport, seen } = scripted(ok(), ok(), ok());
+      const c = client(transport, { auth, now: () => clock, refreshMarginMs: 60_000 });
+      await c.headObject('b', 'k');
+      clock += 500_000; // 100 s left: outside the margin
+      await c.headObject('b', 'k');
+      clock += 50_000; // 50 s left: inside the 60 s margin
+      await c.headObject('b', 'k');
+      expect(seen.map((s) => s.headers['x-oss-security-token'])).toEqual(['t1', 't1', 't2']);
+      expect(c.stats.refreshes).toBe(1);
+    },
+  );
 
   it('uses a provider: getCredentials per request, refresh() after a refusal', async () => {
     const { transport, seen } = scripted(

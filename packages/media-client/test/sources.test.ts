@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -60,15 +60,18 @@ describe('re-chunking', () => {
 describe('runtime entries', () => {
   const src = join(dirname(fileURLToPath(import.meta.url)), '..', 'src');
 
-  /** Every module the default entry reaches, following relative imports. */
+  /**
+   * Every module an entry reaches, following relative imports: sources as paths relative to
+   * `src/` (e.g. `node/source.ts`), packages by their specifier.
+   */
   function graph(entry: string, seen = new Set<string>()): Set<string> {
     if (seen.has(entry)) return seen;
     seen.add(entry);
     const text = readFileSync(join(src, entry), 'utf8');
     for (const match of text.matchAll(/(?:import|export)[^'"]*?from\s+'([^']+)'/g)) {
       const target = match[1]!;
-      if (target.startsWith('./')) graph(target.slice(2).replace(/\.js$/, '.ts'), seen);
-      else seen.add(target);
+      if (!target.startsWith('.')) seen.add(target);
+      else graph(posix.join(posix.dirname(entry), target.replace(/\.js$/, '.ts')), seen);
     }
     return seen;
   }
@@ -77,19 +80,21 @@ describe('runtime entries', () => {
     const reached = [...graph('index.ts')];
     expect(reached.filter((name) => name.startsWith('node:') || name === 'undici')).toEqual([]);
     expect(reached).not.toContain('undici-transport.ts');
-    expect(reached).not.toContain('node-source.ts');
+    expect(reached).not.toContain('node/source.ts');
+    expect(reached).not.toContain('node/native-crc.ts');
   });
 
   it('the node entry adds the undici transport and file sources', () => {
     const reached = [...graph('node.ts')];
     expect(reached).toContain('undici-transport.ts');
-    expect(reached).toContain('node-source.ts');
+    expect(reached).toContain('node/source.ts');
+    expect(reached).toContain('node/native-crc.ts');
   });
 });
 
 describe('native CRC-64 (Node entry)', () => {
   it('agrees with the JavaScript CRC-64, continued from any previous value', async () => {
-    const { loadNativeCrc64 } = await import('../src/native-crc.js');
+    const { loadNativeCrc64 } = await import('../src/node/native-crc.js');
     const { crc64 } = await import('@oss-media/oss-sign');
     const native = loadNativeCrc64();
     if (native === undefined) {

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
-import type { SourceLike } from './media-file.js';
-import type { AppendSource } from './sources.js';
+import type { SourceLike } from '../media-file.js';
+import type { AppendSource } from '../sources.js';
 
 /**
  * On Node a source may also be a file path, read in pieces of the chunk size so the
