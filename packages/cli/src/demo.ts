@@ -129,7 +129,7 @@ async function openTarget(io: Io): Promise<Target> {
           action:
             kind === 'lost-answer'
               ? { type: 'drop-response' }
-              : { type: 'error', code: 'InternalError', status: 503 },
+              : { type: 'error', code: 'ServiceUnavailable', status: 503 },
         });
       },
       close: () => server.close(),
@@ -294,7 +294,9 @@ export async function runDemo(flags: DemoFlags, io: Io): Promise<RunningDemo> {
         throw new CliError('Unsupported', '--flaky needs the embedded mock', { exitCode: 2 });
       }
       target.injectFaults(key, 'lost-answer');
-      say('   the mock will lose the answers to two appends, and fail two later ones with 503');
+      say(
+        '   the mock will lose the answers to two appends, and fail two later ones with 503 ServiceUnavailable',
+      );
     }
     const progress = createProgress({
       label: basename(file),

@@ -145,6 +145,9 @@ describe('demo command', () => {
     expect(result.stdout).toMatch(new RegExp(`bytes\\s+${sample.length} `));
     expect(result.stdout).toMatch(/crc64 object\s+\d+ \(match\)/);
     expect(result.stderr).toMatch(/retry 1: /);
+    // As announced: the two failures are 503 ServiceUnavailable, not some other error.
+    expect(result.stderr.match(/retry \d+: .*ServiceUnavailable/g)?.length).toBe(2);
+    expect(result.stderr).not.toContain('InternalError');
   });
 
   test('a real endpoint without the rest of its configuration is refused in one line', async () => {
