@@ -228,7 +228,14 @@ OSS_BUCKET (an existing bucket); OSS_STS_ENDPOINT overrides https://sts.aliyuncs
     program
       .command('rm')
       .description('delete objects')
-      .argument('<targets...>', 'oss://bucket/key (one or more)'),
+      .argument('<targets...>', 'oss://bucket/key (one or more)')
+      .addHelpText(
+        'after',
+        `
+Each address names one object. A missing key is not an error (OSS answers 204 either way).
+An address ending in '/' deletes only an object of that exact name (a folder marker), never
+the objects under it: list them with 'oss-media ls oss://bucket/prefix/ --recursive'.`,
+      ),
   ).action((targets, options) => rmCommand(targets, options, io));
 
   withConnection(

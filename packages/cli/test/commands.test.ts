@@ -173,6 +173,18 @@ describe('stat, cat, ls, rm, presign', () => {
     expectOneLineError(result, /NoSuchKey.*request id [0-9A-F]{24}/);
     expect(result.code).toBe(1);
   });
+
+  test('rm of an address ending in / deletes that one name only, and says so', async () => {
+    await runCli(['upload', SAMPLE_AAC, 'oss://media/folder/kept.aac', '--quiet'], env);
+    const removed = await runCli(['rm', 'oss://media/folder/'], env);
+    expect(removed.code).toBe(0);
+    expect(removed.stdout).toBe(
+      "deleted oss://media/folder/ (only the object named exactly 'folder/', if any; " +
+        'objects under oss://media/folder/ are not deleted)\n',
+    );
+    const kept = await runCli(['stat', 'oss://media/folder/kept.aac'], env);
+    expect(kept.code).toBe(0);
+  });
 });
 
 describe('token', () => {

@@ -83,7 +83,13 @@ export async function rmCommand(
   await withOperations(options, io, async (oss) => {
     for (const { bucket, key } of addresses) {
       await oss.remove(bucket, key);
-      println(io.stdout, `deleted oss://${bucket}/${key}`);
+      // DeleteObject answers 204 whether or not the key existed, and knows no folders: an
+      // address ending in '/' names one object of that exact name, never what lies below it.
+      const note = key.endsWith('/')
+        ? ` (only the object named exactly '${key}', if any; objects under ` +
+          `oss://${bucket}/${key} are not deleted)`
+        : '';
+      println(io.stdout, `deleted oss://${bucket}/${key}${note}`);
     }
   });
 }
