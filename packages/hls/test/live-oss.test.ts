@@ -91,7 +91,9 @@ async function playlistOf(key: string): Promise<string> {
   return new TextDecoder().decode((await client.getObject(BUCKET, key)).body);
 }
 
-/** Streams a minute, one second per mock-clock tick; returns the playlist seen after each second. */
+/**
+ * Streams a minute, one second per mock-clock tick; returns the playlist seen after each second.
+ */
 async function streamMinute(writer: HlsWriter, playlistKey: string): Promise<string[]> {
   const seen: string[] = [];
   let audioSent = 0;
@@ -113,48 +115,51 @@ const mediaSequenceOf = (text: string) => Number(/#EXT-X-MEDIA-SEQUENCE:(\d+)/.e
 const entriesOf = (text: string) => text.split('\n').filter((line) => line.endsWith('.ts'));
 
 describe('live HLS in the mock OSS', () => {
-  it('keeps exactly 5 entries with an increasing media sequence, and deletes the rest', async () => {
-    const writer = new HlsWriter({
-      store: new MediaClientStore({ client, bucket: BUCKET }),
-      playlistKey: 'cam-1/live.m3u8',
-      kind: 'live',
-      windowSize: 5,
-      deleteOldSegments: true,
-      targetDuration: 4,
-      audio: true,
-      maxInterleave: 1,
-    });
-    const seen = await streamMinute(writer, 'cam-1/live.m3u8');
+  it(
+    'keeps exactly 5 entries with an increasing media sequence, ' + 'and deletes the rest',
+    async () => {
+      const writer = new HlsWriter({
+        store: new MediaClientStore({ client, bucket: BUCKET }),
+        playlistKey: 'cam-1/live.m3u8',
+        kind: 'live',
+        windowSize: 5,
+        deleteOldSegments: true,
+        targetDuration: 4,
+        audio: true,
+        maxInterleave: 1,
+      });
+      const seen = await streamMinute(writer, 'cam-1/live.m3u8');
 
-    const last = seen[seen.length - 1] as string;
-    expect(entriesOf(last)).toEqual([
-      'live-10.ts',
-      'live-11.ts',
-      'live-12.ts',
-      'live-13.ts',
-      'live-14.ts',
-    ]);
-    expect(mediaSequenceOf(last)).toBe(10);
-    expect(last).toContain('#EXT-X-TARGETDURATION:4\n');
+      const last = seen[seen.length - 1] as string;
+      expect(entriesOf(last)).toEqual([
+        'live-10.ts',
+        'live-11.ts',
+        'live-12.ts',
+        'live-13.ts',
+        'live-14.ts',
+      ]);
+      expect(mediaSequenceOf(last)).toBe(10);
+      expect(last).toContain('#EXT-X-TARGETDURATION:4\n');
 
-    const sequences = seen.map(mediaSequenceOf);
-    const full = seen.filter((text) => entriesOf(text).length >= 5);
-    expect(full.length).toBeGreaterThan(30);
-    for (const text of full) expect(entriesOf(text)).toHaveLength(5);
-    for (let i = 1; i < sequences.length; i++)
-      expect(sequences[i]).toBeGreaterThanOrEqual(sequences[i - 1] as number);
-    expect(new Set(sequences).size).toBe(11); // 0 through 10
+      const sequences = seen.map(mediaSequenceOf);
+      const full = seen.filter((text) => entriesOf(text).length >= 5);
+      expect(full.length).toBeGreaterThan(30);
+      for (const text of full) expect(entriesOf(text)).toHaveLength(5);
+      for (let i = 1; i < sequences.length; i++)
+        expect(sequences[i]).toBeGreaterThanOrEqual(sequences[i - 1] as number);
+      expect(new Set(sequences).size).toBe(11); // 0 through 10
 
-    expect(await keysUnder('cam-1/')).toEqual([
-      'cam-1/live-10.ts',
-      'cam-1/live-11.ts',
-      'cam-1/live-12.ts',
-      'cam-1/live-13.ts',
-      'cam-1/live-14.ts',
-      'cam-1/live.m3u8',
-    ]);
-    expect(credentialFetches).toBeGreaterThan(2);
-  });
+      expect(await keysUnder('cam-1/')).toEqual([
+        'cam-1/live-10.ts',
+        'cam-1/live-11.ts',
+        'cam-1/live-12.ts',
+        'cam-1/live-13.ts',
+        'cam-1/live-14.ts',
+        'cam-1/live.m3u8',
+      ]);
+      expect(credentialFetches).toBeGreaterThan(2);
+    },
+  );
 
   it('keeps every segment when deletion is off', async () => {
     const writer = new HlsWriter({
@@ -200,7 +205,8 @@ describe('live HLS in the mock OSS', () => {
       expect(body[0]).toBe(0x47);
     }
     expect(writer.stats.retries).toBe(1);
-    expect(oss.faults.list().find((f) => f.id === failing || f.id === dropped)).toBeUndefined(); // all fired
+    // All fired: neither fault is left.
+    expect(oss.faults.list().find((f) => f.id === failing || f.id === dropped)).toBeUndefined();
   });
 
   it('lists presigned segment URLs that the server accepts without credentials', async () => {
@@ -225,43 +231,46 @@ describe('live HLS in the mock OSS', () => {
     }
   });
 
-  it('serves a live recording that ffprobe plays over HTTP from presigned URLs', async (context) => {
-    const demo = resolve(import.meta.dirname, '../../cli/sample');
-    if (!existsSync(join(demo, 'sample.h264'))) {
-      console.warn(`skipped: the demo recording is not at ${demo}`);
-      return context.skip();
-    }
-    if (!requireOrSkip(missing('ffprobe'), () => context.skip())) return;
-    const presign = (key: string) => client.presignGetUrl(BUCKET, key, { expires: 600 });
-    const writer = new HlsWriter({
-      store: new MediaClientStore({ client, bucket: BUCKET }),
-      playlistKey: 'cam-5/live.m3u8',
-      kind: 'live',
-      windowSize: 5,
-      deleteOldSegments: true,
-      targetDuration: 4,
-      audio: true,
-      maxInterleave: Number.POSITIVE_INFINITY,
-      segmentUri: presign,
-    });
-    // The 12-second demo recording five times over: a minute of live camera.
-    const h264 = readFileSync(join(demo, 'sample.h264'));
-    const aac = readFileSync(join(demo, 'sample.aac'));
-    for (let round = 0; round < 5; round++) {
-      await writer.pushVideo(h264);
-      await writer.pushAudio(aac);
-      oss.clock.advance(12_000);
-    }
-    await writer.close();
+  it(
+    'serves a live recording that ffprobe ' + 'plays over HTTP from presigned URLs',
+    async (context) => {
+      const demo = resolve(import.meta.dirname, '../../cli/sample');
+      if (!existsSync(join(demo, 'sample.h264'))) {
+        console.warn(`skipped: the demo recording is not at ${demo}`);
+        return context.skip();
+      }
+      if (!requireOrSkip(missing('ffprobe'), () => context.skip())) return;
+      const presign = (key: string) => client.presignGetUrl(BUCKET, key, { expires: 600 });
+      const writer = new HlsWriter({
+        store: new MediaClientStore({ client, bucket: BUCKET }),
+        playlistKey: 'cam-5/live.m3u8',
+        kind: 'live',
+        windowSize: 5,
+        deleteOldSegments: true,
+        targetDuration: 4,
+        audio: true,
+        maxInterleave: Number.POSITIVE_INFINITY,
+        segmentUri: presign,
+      });
+      // The 12-second demo recording five times over: a minute of live camera.
+      const h264 = readFileSync(join(demo, 'sample.h264'));
+      const aac = readFileSync(join(demo, 'sample.aac'));
+      for (let round = 0; round < 5; round++) {
+        await writer.pushVideo(h264);
+        await writer.pushAudio(aac);
+        oss.clock.advance(12_000);
+      }
+      await writer.close();
 
-    expect(mediaSequenceOf(writer.playlist)).toBe(10);
-    const { json, stderr } = await ffprobeAsync(await presign('cam-5/live.m3u8'), [
-      '-allowed_extensions',
-      'ALL',
-    ]);
-    expect(Math.abs(Number(json.format.duration) - 20) / 20).toBeLessThan(0.01);
-    expect(json.streams.map((s) => s.codec_name)).toEqual(['h264', 'aac']);
-    expect(stderr).not.toMatch(/Continuity check failed/);
-    expect(await keysUnder('cam-5/')).toHaveLength(5 + 1);
-  });
+      expect(mediaSequenceOf(writer.playlist)).toBe(10);
+      const { json, stderr } = await ffprobeAsync(await presign('cam-5/live.m3u8'), [
+        '-allowed_extensions',
+        'ALL',
+      ]);
+      expect(Math.abs(Number(json.format.duration) - 20) / 20).toBeLessThan(0.01);
+      expect(json.streams.map((s) => s.codec_name)).toEqual(['h264', 'aac']);
+      expect(stderr).not.toMatch(/Continuity check failed/);
+      expect(await keysUnder('cam-5/')).toHaveLength(5 + 1);
+    },
+  );
 });

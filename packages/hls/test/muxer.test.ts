@@ -111,7 +111,8 @@ describe('segments', () => {
 
   it('repeats PAT and PMT inside a segment at the configured interval', () => {
     const [segment] = mux({ targetDuration: 10, psiInterval: 0.5 }, [{ video }]);
-    // 60 frames over 2.4 s: tables at 0, 0.52, 1.04, 1.56, 2.08 s (first frame at or past each 0.5 s)
+    // 60 frames over 2.4 s: tables at 0, 0.52, 1.04, 1.56, 2.08 s
+    // (the first frame at or past each 0.5 s)
     expect(packetsOf(segment?.bytes as Uint8Array, Pid.PAT)).toHaveLength(5);
     expect(packetsOf(segment?.bytes as Uint8Array, Pid.PMT)).toHaveLength(5);
   });
@@ -176,19 +177,22 @@ describe('timestamps', () => {
     expect(pes.map((p) => p.pts)).toEqual([0, 11_520, 23_040]);
   });
 
-  it('uses the caller timestamp for the first unit starting in the chunk and counts on from it', () => {
-    const frames = makeH264({ frames: 4, gop: 4, frameRate: 25 });
-    const starts = [...hex(frames).matchAll(/00000001(?:67|41)/g)].map(
-      (m) => (m.index as number) / 2,
-    );
-    const calls = [
-      { video: frames.subarray(0, starts[1]), pts: 900_000 },
-      { video: frames.subarray(starts[1], starts[3]), pts: 1_000_000 },
-      { video: frames.subarray(starts[3]) },
-    ];
-    const pes = demux(mux({}, calls)[0]?.bytes as Uint8Array);
-    expect(pes.map((p) => p.pts)).toEqual([900_000, 1_000_000, 1_003_600, 1_007_200]);
-  });
+  it(
+    'uses the caller timestamp for the first unit ' + 'starting in the chunk and counts on from it',
+    () => {
+      const frames = makeH264({ frames: 4, gop: 4, frameRate: 25 });
+      const starts = [...hex(frames).matchAll(/00000001(?:67|41)/g)].map(
+        (m) => (m.index as number) / 2,
+      );
+      const calls = [
+        { video: frames.subarray(0, starts[1]), pts: 900_000 },
+        { video: frames.subarray(starts[1], starts[3]), pts: 1_000_000 },
+        { video: frames.subarray(starts[3]) },
+      ];
+      const pes = demux(mux({}, calls)[0]?.bytes as Uint8Array);
+      expect(pes.map((p) => p.pts)).toEqual([900_000, 1_000_000, 1_003_600, 1_007_200]);
+    },
+  );
 
   it('writes DTS when the caller gives one different from PTS', () => {
     const muxer = new TsMuxer({});

@@ -59,7 +59,8 @@ describe('media playlist', () => {
       endList: false,
     });
     expect(text).toContain(
-      '#EXT-X-KEY:METHOD=AES-128,URI="k.key",IV=0x00000000000000000000000000000007\n#EXTINF:4.000,\nlive-7.ts',
+      '#EXT-X-KEY:METHOD=AES-128,URI="k.key",IV=0x00000000000000000000000000000007\n' +
+        '#EXTINF:4.000,\nlive-7.ts',
     );
   });
 });

@@ -119,22 +119,25 @@ describe.skipIf(samplesMissing !== undefined)('sample recordings', () => {
     }
   });
 
-  it('is read by ffprobe as H.264 and AAC with the right durations and no continuity errors', (context) => {
-    if (!requireOrSkip(missing('ffprobe'), () => context.skip())) return;
-    const { json, stderr } = ffprobe(whole);
-    const video = json.streams.find((s) => s.codec_type === 'video');
-    const audio = json.streams.find((s) => s.codec_type === 'audio');
+  it(
+    'is read by ffprobe as H.264 and AAC with ' + 'the right durations and no continuity errors',
+    (context) => {
+      if (!requireOrSkip(missing('ffprobe'), () => context.skip())) return;
+      const { json, stderr } = ffprobe(whole);
+      const video = json.streams.find((s) => s.codec_type === 'video');
+      const audio = json.streams.find((s) => s.codec_type === 'audio');
 
-    expect(video).toMatchObject({ codec_name: 'h264', width: 1280, height: 720 });
-    expect(Number(video?.nb_read_packets)).toBe(VIDEO_FRAMES);
-    withinOnePercent(Number(video?.duration), VIDEO_SECONDS);
-    expect(audio).toMatchObject({ codec_name: 'aac', sample_rate: '8000', channels: 2 });
-    expect(Number(audio?.nb_read_packets)).toBe(AUDIO_FRAMES);
-    withinOnePercent(audioSecondsOf(whole), AUDIO_SECONDS);
+      expect(video).toMatchObject({ codec_name: 'h264', width: 1280, height: 720 });
+      expect(Number(video?.nb_read_packets)).toBe(VIDEO_FRAMES);
+      withinOnePercent(Number(video?.duration), VIDEO_SECONDS);
+      expect(audio).toMatchObject({ codec_name: 'aac', sample_rate: '8000', channels: 2 });
+      expect(Number(audio?.nb_read_packets)).toBe(AUDIO_FRAMES);
+      withinOnePercent(audioSecondsOf(whole), AUDIO_SECONDS);
 
-    expect(stderr).not.toMatch(/Continuity check failed/);
-    expect(stderr).not.toMatch(/Packet corrupt|PES packet size mismatch/);
-  });
+      expect(stderr).not.toMatch(/Continuity check failed/);
+      expect(stderr).not.toMatch(/Packet corrupt|PES packet size mismatch/);
+    },
+  );
 
   it('decodes without a single ffmpeg error from a segment start on its own', (context) => {
     if (!requireOrSkip(missing('ffprobe'), () => context.skip())) return;
@@ -199,42 +202,45 @@ describe.skipIf(samplesMissing !== undefined)('sample recordings', () => {
     expect(stderr).not.toMatch(/Continuity check failed/);
   });
 
-  it('writes an AES-128 playlist whose segments decrypt (node:crypto) to the clear ones', async (context) => {
-    const root = join(work, 'aes');
-    const key = Uint8Array.from({ length: 16 }, (_, i) => i * 17);
-    const writer = new HlsWriter({
-      store: new DirectoryStore(root),
-      playlistKey: 'cam/index.m3u8',
-      audio: true,
-      targetDuration: 4,
-      maxInterleave: Number.POSITIVE_INFINITY,
-      encryption: { key, keyUri: 'index.key', keyObjectKey: 'cam/index.key' },
-    });
-    const video = sampleFiles('video');
-    const audio = sampleFiles('audio');
-    for (let i = 0; i < 9; i++) {
-      await writer.pushVideo(video[i] as Uint8Array);
-      await writer.pushAudio(audio[i] as Uint8Array);
-    }
-    await writer.close();
+  it(
+    'writes an AES-128 playlist whose segments decrypt ' + '(node:crypto) to the clear ones',
+    async (context) => {
+      const root = join(work, 'aes');
+      const key = Uint8Array.from({ length: 16 }, (_, i) => i * 17);
+      const writer = new HlsWriter({
+        store: new DirectoryStore(root),
+        playlistKey: 'cam/index.m3u8',
+        audio: true,
+        targetDuration: 4,
+        maxInterleave: Number.POSITIVE_INFINITY,
+        encryption: { key, keyUri: 'index.key', keyObjectKey: 'cam/index.key' },
+      });
+      const video = sampleFiles('video');
+      const audio = sampleFiles('audio');
+      for (let i = 0; i < 9; i++) {
+        await writer.pushVideo(video[i] as Uint8Array);
+        await writer.pushAudio(audio[i] as Uint8Array);
+      }
+      await writer.close();
 
-    const lines = writer.playlist.split('\n');
-    const keyLines = lines.filter((line) => line.startsWith('#EXT-X-KEY:'));
-    expect(keyLines).toHaveLength(segments.length);
-    for (const [index, segment] of segments.entries()) {
-      const tag = keyLines[index] as string;
-      const uri = /URI="([^"]+)"/.exec(tag)?.[1] as string;
-      const iv = Buffer.from(/IV=0x([0-9a-f]{32})/.exec(tag)?.[1] as string, 'hex');
-      const keyBytes = readFileSync(join(root, 'cam', uri));
-      const segmentUri = lines[lines.indexOf(tag) + 2] as string;
-      const encrypted = readFileSync(join(root, 'cam', segmentUri));
-      const decipher = createDecipheriv('aes-128-cbc', keyBytes, iv);
-      const clear = Buffer.concat([decipher.update(encrypted), decipher.final()]);
-      expect(clear.equals(Buffer.from(segment.bytes))).toBe(true);
-    }
+      const lines = writer.playlist.split('\n');
+      const keyLines = lines.filter((line) => line.startsWith('#EXT-X-KEY:'));
+      expect(keyLines).toHaveLength(segments.length);
+      for (const [index, segment] of segments.entries()) {
+        const tag = keyLines[index] as string;
+        const uri = /URI="([^"]+)"/.exec(tag)?.[1] as string;
+        const iv = Buffer.from(/IV=0x([0-9a-f]{32})/.exec(tag)?.[1] as string, 'hex');
+        const keyBytes = readFileSync(join(root, 'cam', uri));
+        const segmentUri = lines[lines.indexOf(tag) + 2] as string;
+        const encrypted = readFileSync(join(root, 'cam', segmentUri));
+        const decipher = createDecipheriv('aes-128-cbc', keyBytes, iv);
+        const clear = Buffer.concat([decipher.update(encrypted), decipher.final()]);
+        expect(clear.equals(Buffer.from(segment.bytes))).toBe(true);
+      }
 
-    if (!requireOrSkip(missing('ffprobe'), () => context.skip())) return;
-    const { json } = ffprobe(join(root, 'cam/index.m3u8'), ['-allowed_extensions', 'ALL']);
-    withinOnePercent(Number(json.format.duration), VIDEO_SECONDS);
-  });
+      if (!requireOrSkip(missing('ffprobe'), () => context.skip())) return;
+      const { json } = ffprobe(join(root, 'cam/index.m3u8'), ['-allowed_extensions', 'ALL']);
+      withinOnePercent(Number(json.format.duration), VIDEO_SECONDS);
+    },
+  );
 });

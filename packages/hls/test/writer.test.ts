@@ -88,35 +88,39 @@ describe('HlsWriter', () => {
     expect(hls.playlist).toContain('live-1.ts');
   });
 
-  it('never skips a segment: a call fails, the segment stays first in line, the next call stores it', async () => {
-    let storeDown = false;
-    const store = new FlakyStore((op, key) => storeDown && op === 'put' && key.endsWith('.ts'));
-    const delays: number[] = [];
-    const hls = writer({
-      store,
-      retry: { attempts: 3, delayMs: 100, sleep: async (ms) => void delays.push(ms) },
-    });
+  it(
+    'never skips a segment: a call fails, the segment ' +
+      'stays first in line, the next call stores it',
+    async () => {
+      let storeDown = false;
+      const store = new FlakyStore((op, key) => storeDown && op === 'put' && key.endsWith('.ts'));
+      const delays: number[] = [];
+      const hls = writer({
+        store,
+        retry: { attempts: 3, delayMs: 100, sleep: async (ms) => void delays.push(ms) },
+      });
 
-    await hls.pushVideo(video.subarray(0, video.length / 4)); // segment 0 not finished yet
-    storeDown = true;
-    const failing = hls.pushVideo(video.subarray(video.length / 4, video.length / 2));
-    await expect(failing).rejects.toMatchObject({
-      code: 'SEGMENT_UPLOAD_FAILED',
-      cause: expect.any(Error),
-    });
-    expect(delays).toEqual([100, 200]);
-    expect(hls.playlist).not.toContain('live-0.ts');
+      await hls.pushVideo(video.subarray(0, video.length / 4)); // segment 0 not finished yet
+      storeDown = true;
+      const failing = hls.pushVideo(video.subarray(video.length / 4, video.length / 2));
+      await expect(failing).rejects.toMatchObject({
+        code: 'SEGMENT_UPLOAD_FAILED',
+        cause: expect.any(Error),
+      });
+      expect(delays).toEqual([100, 200]);
+      expect(hls.playlist).not.toContain('live-0.ts');
 
-    storeDown = false;
-    await hls.pushVideo(video.subarray(video.length / 2));
-    await hls.close();
-    expect(hls.playlist.match(/^live-\d\.ts$/gm)).toEqual([
-      'live-0.ts',
-      'live-1.ts',
-      'live-2.ts',
-      'live-3.ts',
-    ]);
-  });
+      storeDown = false;
+      await hls.pushVideo(video.subarray(video.length / 2));
+      await hls.close();
+      expect(hls.playlist.match(/^live-\d\.ts$/gm)).toEqual([
+        'live-0.ts',
+        'live-1.ts',
+        'live-2.ts',
+        'live-3.ts',
+      ]);
+    },
+  );
 
   it('reports a playlist that cannot be stored and rewrites it at the next call', async () => {
     let down = true;
@@ -132,24 +136,27 @@ describe('HlsWriter', () => {
     expect(hls.playlist.match(/\.ts$/gm)).toHaveLength(4);
   });
 
-  it('keeps a live window and deletes what left it, after the playlist without it is stored', async () => {
-    const store = new FlakyStore(() => false);
-    const hls = writer({ store, kind: 'live', windowSize: 2, deleteOldSegments: true });
-    await hls.pushVideo(video);
-    await hls.close();
-    expect([...store.inner.objects.keys()].sort()).toEqual([
-      'cam/live-2.ts',
-      'cam/live-3.ts',
-      'cam/live.m3u8',
-    ]);
-    expect(hls.playlist).toContain('#EXT-X-MEDIA-SEQUENCE:2\n');
-    const deleteAt = store.calls.indexOf('delete cam/live-0.ts');
-    expect(store.calls.slice(deleteAt - 2, deleteAt)).toEqual([
-      'put cam/live-2.ts',
-      'put cam/live.m3u8',
-    ]);
-    expect(hls.stats.deletedSegments).toBe(2);
-  });
+  it(
+    'keeps a live window and deletes what left it, ' + 'after the playlist without it is stored',
+    async () => {
+      const store = new FlakyStore(() => false);
+      const hls = writer({ store, kind: 'live', windowSize: 2, deleteOldSegments: true });
+      await hls.pushVideo(video);
+      await hls.close();
+      expect([...store.inner.objects.keys()].sort()).toEqual([
+        'cam/live-2.ts',
+        'cam/live-3.ts',
+        'cam/live.m3u8',
+      ]);
+      expect(hls.playlist).toContain('#EXT-X-MEDIA-SEQUENCE:2\n');
+      const deleteAt = store.calls.indexOf('delete cam/live-0.ts');
+      expect(store.calls.slice(deleteAt - 2, deleteAt)).toEqual([
+        'put cam/live-2.ts',
+        'put cam/live.m3u8',
+      ]);
+      expect(hls.stats.deletedSegments).toBe(2);
+    },
+  );
 
   it('keeps removed segments a little longer when asked', async () => {
     const store = new FlakyStore(() => false);
@@ -180,17 +187,20 @@ describe('HlsWriter', () => {
     expect(store.inner.objects.has('cam/live-0.ts')).toBe(false);
   });
 
-  it('writes URIs from the caller, e.g. absolute or presigned, fresh at each playlist write', async () => {
-    let signature = 0;
-    const hls = writer({
-      store: new MemorySegmentStore(),
-      segmentUri: (key) => `https://bucket.example.com/${key}?Signature=${++signature}`,
-    });
-    await hls.pushVideo(video);
-    await hls.close();
-    expect(hls.playlist).toContain('https://bucket.example.com/cam/live-0.ts?Signature=');
-    expect(signature).toBe(3 + 4); // two playlist writes, listing 3 and then 4 segments
-  });
+  it(
+    'writes URIs from the caller, ' + 'e.g. absolute or presigned, fresh at each playlist write',
+    async () => {
+      let signature = 0;
+      const hls = writer({
+        store: new MemorySegmentStore(),
+        segmentUri: (key) => `https://bucket.example.com/${key}?Signature=${++signature}`,
+      });
+      await hls.pushVideo(video);
+      await hls.close();
+      expect(hls.playlist).toContain('https://bucket.example.com/cam/live-0.ts?Signature=');
+      expect(signature).toBe(3 + 4); // two playlist writes, listing 3 and then 4 segments
+    },
+  );
 
   it('puts segment keys where the caller says and links them relatively', async () => {
     const hls = writer({
