@@ -466,3 +466,49 @@ describe('app', () => {
     expectOneLineError(result, /--camera expects ID=SECRET/);
   });
 });
+
+describe('the README', () => {
+  test("the command-line block's exports are enough for its token example", async () => {
+    const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
+    const block = /## The command line\s+```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+    const lines = block.replace(/\\\n\s*/g, ' ').split('\n');
+    const exported: Record<string, string> = {};
+    for (const line of lines.filter((l) => l.startsWith('export '))) {
+      for (const [, name, value] of line.matchAll(/\b([A-Z_]+)=(\S+)/g)) {
+        exported[name as string] = value as string;
+      }
+    }
+    expect(Object.keys(exported).sort()).toEqual([
+      'OSS_ACCESS_KEY_ID',
+      'OSS_ACCESS_KEY_SECRET',
+      'OSS_ENDPOINT',
+      'OSS_ROLE_ARN',
+    ]);
+    expect(block).not.toMatch(/\$[A-Z]/);
+
+    // The mock here listens on a free port, not the README's :9000; the rest is as written.
+    const token = lines.find((l) => l.startsWith('oss-media token ')) ?? '';
+    const args = token.replace(/#.*$/, '').trim().split(/\s+/).slice(1);
+    const result = await runCli(args, { ...exported, OSS_ENDPOINT: server.url });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ path: 'videos/cam-42/', mode: 'a' });
+  });
+
+  test('names every environment variable the commands read', async () => {
+    const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('## The command line'));
+    for (const name of [
+      'OSS_ENDPOINT',
+      'OSS_ACCESS_KEY_ID',
+      'OSS_ACCESS_KEY_SECRET',
+      'OSS_SESSION_TOKEN',
+      'OSS_REGION',
+      'OSS_ROLE_ARN',
+      'OSS_STS_ENDPOINT',
+      'OSS_BUCKET',
+    ]) {
+      expect(section).toContain(`\`${name}\``);
+    }
+  });
+});
