@@ -183,7 +183,9 @@ rows.push({
     const rss = await mock.rss();
     const growth = (rss - idle) / MEMORY_TOTAL;
     rows.push({
-      case: `resident memory after ${MEMORY_TOTAL / MiB} MiB of appends (growth over idle ${Math.round(idle / MiB)} MiB)`,
+      case:
+        `resident memory after ${MEMORY_TOTAL / MiB} MiB of appends ` +
+        `(growth over idle ${Math.round(idle / MiB)} MiB)`,
       median: growth,
       unit: '× stored bytes',
       spread: 0,
@@ -202,8 +204,10 @@ console.log('| --- | --- | --- | --- | --- | --- |');
 for (const row of rows) {
   const ratio = Object.values(row.ratios)[0];
   const reference = row.reference === undefined ? '—' : `${row.reference.toFixed(1)} ${row.unit}`;
+  const median = `${row.median.toFixed(2)} ${row.unit}`;
+  const result = row.pass ? 'PASS' : 'FAIL';
   console.log(
-    `| ${row.case} | ${row.median.toFixed(2)} ${row.unit} | ${reference} | ${ratio.toFixed(2)} | ${row.target} | ${row.pass ? 'PASS' : 'FAIL'} |`,
+    `| ${row.case} | ${median} | ${reference} | ${ratio.toFixed(2)} | ${row.target} | ${result} |`,
   );
 }
 if (jsonFile) {

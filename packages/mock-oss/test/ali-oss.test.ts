@@ -67,23 +67,26 @@ describe('ali-oss: addressing', () => {
     expect(last?.bucket).toBe('media');
   });
 
-  it('listBuckets over an IP endpoint (Host with an empty first label) is ListBuckets', async () => {
-    await mock.createBucket('logs');
-    const client = new OSS({
-      endpoint: `http://127.0.0.1:${server.port}`,
-      region: 'oss-cn-hangzhou',
-      ...credentials(),
-    } as OSS.Options);
-    const result = await client.listBuckets({});
-    expect(result.buckets.map((bucket: { name: string }) => bucket.name).sort()).toEqual([
-      'logs',
-      'media',
-    ]);
-    const last = mock.requests.last();
-    expect(last?.headers.host).toMatch(/^\.oss-cn-hangzhou\.aliyuncs\.com/);
-    expect(last?.operation).toBe('ListBuckets');
-    expect(last?.bucket).toBeUndefined();
-  });
+  it(
+    'listBuckets over an IP endpoint ' + '(Host with an empty first label) is ListBuckets',
+    async () => {
+      await mock.createBucket('logs');
+      const client = new OSS({
+        endpoint: `http://127.0.0.1:${server.port}`,
+        region: 'oss-cn-hangzhou',
+        ...credentials(),
+      } as OSS.Options);
+      const result = await client.listBuckets({});
+      expect(result.buckets.map((bucket: { name: string }) => bucket.name).sort()).toEqual([
+        'logs',
+        'media',
+      ]);
+      const last = mock.requests.last();
+      expect(last?.headers.host).toMatch(/^\.oss-cn-hangzhou\.aliyuncs\.com/);
+      expect(last?.operation).toBe('ListBuckets');
+      expect(last?.bucket).toBeUndefined();
+    },
+  );
 
   it('a virtual-hosted key under sts/ is an object, not an STS call', async () => {
     await mock.createBucket('logs');

@@ -151,33 +151,36 @@ describe('AppendObject (protocol §4)', () => {
     expect(mock.store.head('media', 'race')?.size).toBe(6);
   });
 
-  it('any split of the data into appends gives the bytes and CRC of one PUT (property)', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.array(fc.uint8Array({ maxLength: 300 }), { minLength: 1, maxLength: 8 }),
-        async (pieces) => {
-          const mock = newMock();
-          let position = 0;
-          let last: Response | undefined;
-          for (const piece of pieces) {
-            last = await append(mock, 'prop', position, piece);
-            expect(last.status).toBe(200);
-            position += piece.byteLength;
-          }
-          const whole = new Uint8Array(position);
-          let offset = 0;
-          for (const piece of pieces) {
-            whole.set(piece, offset);
-            offset += piece.byteLength;
-          }
-          expect(last?.headers.get('x-oss-hash-crc64ecma')).toBe(crc64ToString(crc64(whole)));
-          const got = new Uint8Array(
-            await (await send(mock, { bucket: 'media', key: 'prop' })).arrayBuffer(),
-          );
-          expect(got).toEqual(whole);
-        },
-      ),
-      { numRuns: 40 },
-    );
-  });
+  it(
+    'any split of the data into appends gives ' + 'the bytes and CRC of one PUT (property)',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.uint8Array({ maxLength: 300 }), { minLength: 1, maxLength: 8 }),
+          async (pieces) => {
+            const mock = newMock();
+            let position = 0;
+            let last: Response | undefined;
+            for (const piece of pieces) {
+              last = await append(mock, 'prop', position, piece);
+              expect(last.status).toBe(200);
+              position += piece.byteLength;
+            }
+            const whole = new Uint8Array(position);
+            let offset = 0;
+            for (const piece of pieces) {
+              whole.set(piece, offset);
+              offset += piece.byteLength;
+            }
+            expect(last?.headers.get('x-oss-hash-crc64ecma')).toBe(crc64ToString(crc64(whole)));
+            const got = new Uint8Array(
+              await (await send(mock, { bucket: 'media', key: 'prop' })).arrayBuffer(),
+            );
+            expect(got).toEqual(whole);
+          },
+        ),
+        { numRuns: 40 },
+      );
+    },
+  );
 });

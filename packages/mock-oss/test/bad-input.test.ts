@@ -74,7 +74,8 @@ describe('bad input answers the service error and changes nothing', () => {
     [
       'cors with an unknown method',
       { cors: '' },
-      '<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin><AllowedMethod>PATCH</AllowedMethod></CORSRule></CORSConfiguration>',
+      '<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin>' +
+        '<AllowedMethod>PATCH</AllowedMethod></CORSRule></CORSConfiguration>',
     ],
     ['deep nesting', { lifecycle: '' }, `${'<a>'.repeat(500)}${'</a>'.repeat(500)}`],
   ];
@@ -118,64 +119,67 @@ describe('bad input answers the service error and changes nothing', () => {
     expect(mock.store.head('media', '../../etc/passwd')).toBeDefined();
   });
 
-  it('random requests never crash the handler and always answer with a request id (property)', async () => {
-    const mock = await seeded();
-    const before = snapshot(mock);
-    const method = fc.constantFrom('GET', 'PUT', 'POST', 'DELETE', 'HEAD', 'OPTIONS', 'PATCH');
-    const segment = fc.string({ maxLength: 12 }).map((text) => encodeURIComponent(text));
-    const query = fc.dictionary(
-      fc.constantFrom(
-        'append',
-        'position',
-        'prefix',
-        'max-keys',
-        'delete',
-        'acl',
-        'uploads',
-        'list-type',
-        'marker',
-        'lifecycle',
-      ),
-      fc.string({ maxLength: 8 }),
-    );
-    const header = fc.dictionary(
-      fc.constantFrom(
-        'authorization',
-        'range',
-        'content-md5',
-        'x-oss-copy-source',
-        'if-match',
-        'x-oss-date',
-        'content-length',
-      ),
-      fc.string({ maxLength: 30 }).map((text) => text.replace(/[^\x20-\x7e]/g, 'x')),
-    );
-    await fc.assert(
-      fc.asyncProperty(
-        method,
-        fc.array(segment, { maxLength: 3 }),
-        query,
-        header,
-        fc.uint8Array({ maxLength: 64 }),
-        async (m, path, q, h, body) => {
-          const search = new URLSearchParams(q).toString();
-          const init: RequestInit = { method: m, headers: h };
-          if (m !== 'GET' && m !== 'HEAD') init.body = body;
-          let res: Response;
-          try {
-            res = await raw(mock, `/media/${path.join('/')}${search ? `?${search}` : ''}`, init);
-          } catch (error) {
-            // The Request constructor itself may refuse some inputs; the handler must not throw.
-            if (error instanceof TypeError && !('code' in error)) return;
-            throw error;
-          }
-          expect(res.headers.get('x-oss-request-id')).toMatch(/^[0-9A-F]{24}$/);
-          await res.arrayBuffer();
-        },
-      ),
-      { numRuns: 200 },
-    );
-    // Unsigned random requests may not change anything.
-    expect(snapshot(mock)).toBe(before);
-  });
+  it(
+    'random requests never crash the handler and ' + 'always answer with a request id (property)',
+    async () => {
+      const mock = await seeded();
+      const before = snapshot(mock);
+      const method = fc.constantFrom('GET', 'PUT', 'POST', 'DELETE', 'HEAD', 'OPTIONS', 'PATCH');
+      const segment = fc.string({ maxLength: 12 }).map((text) => encodeURIComponent(text));
+      const query = fc.dictionary(
+        fc.constantFrom(
+          'append',
+          'position',
+          'prefix',
+          'max-keys',
+          'delete',
+          'acl',
+          'uploads',
+          'list-type',
+          'marker',
+          'lifecycle',
+        ),
+        fc.string({ maxLength: 8 }),
+      );
+      const header = fc.dictionary(
+        fc.constantFrom(
+          'authorization',
+          'range',
+          'content-md5',
+          'x-oss-copy-source',
+          'if-match',
+          'x-oss-date',
+          'content-length',
+        ),
+        fc.string({ maxLength: 30 }).map((text) => text.replace(/[^\x20-\x7e]/g, 'x')),
+      );
+      await fc.assert(
+        fc.asyncProperty(
+          method,
+          fc.array(segment, { maxLength: 3 }),
+          query,
+          header,
+          fc.uint8Array({ maxLength: 64 }),
+          async (m, path, q, h, body) => {
+            const search = new URLSearchParams(q).toString();
+            const init: RequestInit = { method: m, headers: h };
+            if (m !== 'GET' && m !== 'HEAD') init.body = body;
+            let res: Response;
+            try {
+              res = await raw(mock, `/media/${path.join('/')}${search ? `?${search}` : ''}`, init);
+            } catch (error) {
+              // The Request constructor itself may refuse some inputs; the handler must not throw.
+              if (error instanceof TypeError && !('code' in error)) return;
+              throw error;
+            }
+            expect(res.headers.get('x-oss-request-id')).toMatch(/^[0-9A-F]{24}$/);
+            await res.arrayBuffer();
+          },
+        ),
+        { numRuns: 200 },
+      );
+      // Unsigned random requests may not change anything.
+      expect(snapshot(mock)).toBe(before);
+    },
+  );
 });

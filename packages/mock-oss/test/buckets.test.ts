@@ -60,32 +60,37 @@ describe('buckets', () => {
     expect(xmlText(acl, 'Grant')).toBe('public-read');
   });
 
-  it('anonymous reads work on a public-read bucket only; writes need public-read-write', async () => {
-    const mock = newMock({ buckets: ['media', { name: 'public', acl: 'public-read' }] });
-    await send(mock, { method: 'PUT', bucket: 'public', key: 'p', body: 'open' });
-    await send(mock, { method: 'PUT', bucket: 'media', key: 'p', body: 'closed' });
-    const open = await send(mock, { bucket: 'public', key: 'p', credentials: false });
-    expect(await open.text()).toBe('open');
-    const closed = await send(mock, { bucket: 'media', key: 'p', credentials: false });
-    expect(closed.status).toBe(403);
-    expect(xmlText(await closed.text(), 'Code')).toBe('AccessDenied');
-    const write = await send(mock, {
-      method: 'PUT',
-      bucket: 'public',
-      key: 'w',
-      body: 'x',
-      credentials: false,
-    });
-    expect(write.status).toBe(403);
-    expect(mock.store.head('public', 'w')).toBeUndefined();
-  });
+  it(
+    'anonymous reads work on a public-read bucket only; ' + 'writes need public-read-write',
+    async () => {
+      const mock = newMock({ buckets: ['media', { name: 'public', acl: 'public-read' }] });
+      await send(mock, { method: 'PUT', bucket: 'public', key: 'p', body: 'open' });
+      await send(mock, { method: 'PUT', bucket: 'media', key: 'p', body: 'closed' });
+      const open = await send(mock, { bucket: 'public', key: 'p', credentials: false });
+      expect(await open.text()).toBe('open');
+      const closed = await send(mock, { bucket: 'media', key: 'p', credentials: false });
+      expect(closed.status).toBe(403);
+      expect(xmlText(await closed.text(), 'Code')).toBe('AccessDenied');
+      const write = await send(mock, {
+        method: 'PUT',
+        bucket: 'public',
+        key: 'w',
+        body: 'x',
+        credentials: false,
+      });
+      expect(write.status).toBe(403);
+      expect(mock.store.head('public', 'w')).toBeUndefined();
+    },
+  );
 });
 
-const LIFECYCLE = `<?xml version="1.0" encoding="UTF-8"?>
-<LifecycleConfiguration>
-  <Rule><ID>tmp</ID><Prefix>tmp/</Prefix><Status>Enabled</Status><Expiration><Days>1</Days></Expiration></Rule>
-  <Rule><ID>off</ID><Prefix>keep/</Prefix><Status>Disabled</Status><Expiration><Days>1</Days></Expiration></Rule>
-</LifecycleConfiguration>`;
+const LIFECYCLE =
+  '<?xml version="1.0" encoding="UTF-8"?>\n<LifecycleConfiguration>\n' +
+  '  <Rule><ID>tmp</ID><Prefix>tmp/</Prefix><Status>Enabled</Status>' +
+  '<Expiration><Days>1</Days></Expiration></Rule>\n' +
+  '  <Rule><ID>off</ID><Prefix>keep/</Prefix><Status>Disabled</Status>' +
+  '<Expiration><Days>1</Days></Expiration></Rule>\n' +
+  '</LifecycleConfiguration>';
 
 describe('lifecycle (protocol §8)', () => {
   it('stores, returns and deletes rules; none is 404 NoSuchLifecycle', async () => {
@@ -128,7 +133,8 @@ describe('lifecycle (protocol §8)', () => {
   it('malformed rules are refused', async () => {
     const mock = newMock();
     const bad =
-      '<LifecycleConfiguration><Rule><ID>x</ID><Prefix/><Status>Maybe</Status></Rule></LifecycleConfiguration>';
+      '<LifecycleConfiguration><Rule><ID>x</ID><Prefix/><Status>Maybe</Status></Rule>' +
+      '</LifecycleConfiguration>';
     const res = await send(mock, {
       method: 'PUT',
       bucket: 'media',
@@ -140,10 +146,12 @@ describe('lifecycle (protocol §8)', () => {
   });
 });
 
-const CORS = `<CORSConfiguration><CORSRule><AllowedOrigin>https://app.example</AllowedOrigin>
+const CORS =
+  `<CORSConfiguration><CORSRule><AllowedOrigin>https://app.example</AllowedOrigin>
 <AllowedMethod>PUT</AllowedMethod><AllowedMethod>GET</AllowedMethod><AllowedHeader>*</AllowedHeader>
 <ExposeHeader>ETag</ExposeHeader><ExposeHeader>x-oss-next-append-position</ExposeHeader>
-<MaxAgeSeconds>600</MaxAgeSeconds></CORSRule><ResponseVary>false</ResponseVary></CORSConfiguration>`;
+<MaxAgeSeconds>600</MaxAgeSeconds></CORSRule>` +
+  '<ResponseVary>false</ResponseVary></CORSConfiguration>';
 
 describe('CORS', () => {
   function preflight(

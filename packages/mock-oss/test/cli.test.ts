@@ -73,7 +73,8 @@ describe('CLI arguments', () => {
       errorCode: 'PositionNotEqualToLength',
     });
     expect(line).toBe(
-      '2030-01-01T00:00:00.000Z 409 AppendObject POST /b/k?append&position=3 PositionNotEqualToLength',
+      '2030-01-01T00:00:00.000Z 409 AppendObject POST /b/k?append&position=3 ' +
+        'PositionNotEqualToLength',
     );
   });
 });

@@ -3,27 +3,40 @@ import { createMockOss, type Listening, type NodeMockOss } from '../src/node.js'
 import { newMock, ossRequest, send, xmlText } from './helpers.js';
 
 describe('faults (in process)', () => {
-  it('an error fault answers the given code for the next N matching requests, applying nothing', async () => {
-    const mock = newMock();
-    mock.faults.add({
-      operation: 'PutObject',
-      key: 'videos/*',
-      times: 2,
-      action: { type: 'error', code: 'ServiceUnavailable' },
-    });
-    for (let i = 0; i < 2; i++) {
-      const res = await send(mock, { method: 'PUT', bucket: 'media', key: 'videos/a', body: 'x' });
-      expect(res.status).toBe(503);
-      expect(xmlText(await res.text(), 'Code')).toBe('ServiceUnavailable');
-    }
-    expect(mock.store.head('media', 'videos/a')).toBeUndefined();
-    const other = await send(mock, { method: 'PUT', bucket: 'media', key: 'photos/a', body: 'x' });
-    expect(other.status).toBe(200);
-    expect(
-      (await send(mock, { method: 'PUT', bucket: 'media', key: 'videos/a', body: 'x' })).status,
-    ).toBe(200);
-    expect(mock.faults.list()).toEqual([]);
-  });
+  it(
+    'an error fault answers the given code for the ' + 'next N matching requests, applying nothing',
+    async () => {
+      const mock = newMock();
+      mock.faults.add({
+        operation: 'PutObject',
+        key: 'videos/*',
+        times: 2,
+        action: { type: 'error', code: 'ServiceUnavailable' },
+      });
+      for (let i = 0; i < 2; i++) {
+        const res = await send(mock, {
+          method: 'PUT',
+          bucket: 'media',
+          key: 'videos/a',
+          body: 'x',
+        });
+        expect(res.status).toBe(503);
+        expect(xmlText(await res.text(), 'Code')).toBe('ServiceUnavailable');
+      }
+      expect(mock.store.head('media', 'videos/a')).toBeUndefined();
+      const other = await send(mock, {
+        method: 'PUT',
+        bucket: 'media',
+        key: 'photos/a',
+        body: 'x',
+      });
+      expect(other.status).toBe(200);
+      expect(
+        (await send(mock, { method: 'PUT', bucket: 'media', key: 'videos/a', body: 'x' })).status,
+      ).toBe(200);
+      expect(mock.faults.list()).toEqual([]);
+    },
+  );
 
   it('an error fault may set its own status', async () => {
     const mock = newMock();
@@ -184,22 +197,25 @@ describe('controls over HTTP under /_mock/ and the listener', () => {
     expect(await (await control('requests')).json()).toEqual([]);
   });
 
-  it('drop-response over the wire: the write lands and the socket closes without an answer', async () => {
-    await control('faults', {
-      method: 'POST',
-      body: JSON.stringify({
-        operation: 'AppendObject',
-        times: 1,
-        action: { type: 'drop-response' },
-      }),
-    });
-    const error = await fetch(`${server.url}/media/wire.ts?append&position=0`, {
-      method: 'POST',
-      body: new Uint8Array([1, 2, 3]),
-    }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(Error);
-    expect(mock.store.head('media', 'wire.ts')?.size).toBe(3);
-  });
+  it(
+    'drop-response over the wire: ' + 'the write lands and the socket closes without an answer',
+    async () => {
+      await control('faults', {
+        method: 'POST',
+        body: JSON.stringify({
+          operation: 'AppendObject',
+          times: 1,
+          action: { type: 'drop-response' },
+        }),
+      });
+      const error = await fetch(`${server.url}/media/wire.ts?append&position=0`, {
+        method: 'POST',
+        body: new Uint8Array([1, 2, 3]),
+      }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(Error);
+      expect(mock.store.head('media', 'wire.ts')?.size).toBe(3);
+    },
+  );
 
   it('close-mid-body over the wire cuts a GET', async () => {
     await fetch(`${server.url}/media/cut.bin`, { method: 'PUT', body: new Uint8Array(200_000) });

@@ -115,39 +115,43 @@ function modelListing(keys: string[], prefix: string, delimiter: string): string
 }
 
 describe('listing model (property)', () => {
-  it('paging through any key set with any prefix, delimiter and page size sees the model listing', async () => {
-    // Keys may not start with "/" (InvalidObjectName), so the generator never makes one.
-    const key = fc.stringMatching(/^[ab][ab/]{0,5}$/);
-    await fc.assert(
-      fc.asyncProperty(
-        fc.uniqueArray(key, { maxLength: 25 }),
-        fc.constantFrom('', 'a', 'a/', 'b/a'),
-        fc.constantFrom('', '/', 'b'),
-        fc.integer({ min: 1, max: 5 }),
-        async (keys, prefix, delimiter, maxKeys) => {
-          const mock = newMock();
-          await putAll(mock, keys);
-          const seen: string[] = [];
-          let marker = '';
-          for (let page = 0; page < 50; page++) {
-            const query: Record<string, string> = {
-              prefix,
-              delimiter,
-              'max-keys': String(maxKeys),
-            };
-            if (marker) query.marker = marker;
-            const xml = await list(mock, query);
-            const items = [
-              ...xml.matchAll(/<Key>(.*?)<\/Key>|<CommonPrefixes><Prefix>(.*?)<\/Prefix>/g),
-            ].map((m) => (m[1] !== undefined ? `K:${m[1]}` : `P:${m[2]}`));
-            seen.push(...items.sort((a, b) => compareKeys(a.slice(2), b.slice(2))));
-            if (xmlText(xml, 'IsTruncated') !== 'true') break;
-            marker = xmlText(xml, 'NextMarker') as string;
-          }
-          expect(seen).toEqual(modelListing(keys, prefix, delimiter));
-        },
-      ),
-      { numRuns: 60 },
-    );
-  });
+  it(
+    'paging through any key set with any prefix, ' +
+      'delimiter and page size sees the model listing',
+    async () => {
+      // Keys may not start with "/" (InvalidObjectName), so the generator never makes one.
+      const key = fc.stringMatching(/^[ab][ab/]{0,5}$/);
+      await fc.assert(
+        fc.asyncProperty(
+          fc.uniqueArray(key, { maxLength: 25 }),
+          fc.constantFrom('', 'a', 'a/', 'b/a'),
+          fc.constantFrom('', '/', 'b'),
+          fc.integer({ min: 1, max: 5 }),
+          async (keys, prefix, delimiter, maxKeys) => {
+            const mock = newMock();
+            await putAll(mock, keys);
+            const seen: string[] = [];
+            let marker = '';
+            for (let page = 0; page < 50; page++) {
+              const query: Record<string, string> = {
+                prefix,
+                delimiter,
+                'max-keys': String(maxKeys),
+              };
+              if (marker) query.marker = marker;
+              const xml = await list(mock, query);
+              const items = [
+                ...xml.matchAll(/<Key>(.*?)<\/Key>|<CommonPrefixes><Prefix>(.*?)<\/Prefix>/g),
+              ].map((m) => (m[1] !== undefined ? `K:${m[1]}` : `P:${m[2]}`));
+              seen.push(...items.sort((a, b) => compareKeys(a.slice(2), b.slice(2))));
+              if (xmlText(xml, 'IsTruncated') !== 'true') break;
+              marker = xmlText(xml, 'NextMarker') as string;
+            }
+            expect(seen).toEqual(modelListing(keys, prefix, delimiter));
+          },
+        ),
+        { numRuns: 60 },
+      );
+    },
+  );
 });

@@ -245,7 +245,8 @@ describe('DeleteObject, DeleteMultipleObjects, CopyObject', () => {
 
   function deleteBody(keys: string[], quiet: boolean): string {
     const objects = keys.map((key) => `<Object><Key>${key}</Key></Object>`).join('');
-    return `<?xml version="1.0" encoding="UTF-8"?><Delete><Quiet>${quiet}</Quiet>${objects}</Delete>`;
+    const declaration = '<?xml version="1.0" encoding="UTF-8"?>';
+    return `${declaration}<Delete><Quiet>${quiet}</Quiet>${objects}</Delete>`;
   }
 
   it('DeleteMultipleObjects lists deleted keys, or nothing in quiet mode', async () => {
@@ -275,25 +276,29 @@ describe('DeleteObject, DeleteMultipleObjects, CopyObject', () => {
     expect(mock.store.objectCount('media')).toBe(0);
   });
 
-  it('DeleteMultipleObjects with more than 1000 keys is MalformedXML and deletes nothing', async () => {
-    const mock = newMock();
-    await send(mock, { method: 'PUT', bucket: 'media', key: 'k0', body: 'x' });
-    const keys = Array.from({ length: 1001 }, (_, i) => `k${i}`);
-    const res = await send(mock, {
-      method: 'POST',
-      bucket: 'media',
-      query: { delete: '' },
-      body: deleteBody(keys, true),
-    });
-    expect(res.status).toBe(400);
-    expect(xmlText(await res.text(), 'Code')).toBe('MalformedXML');
-    expect(mock.store.head('media', 'k0')).toBeDefined();
-  });
+  it(
+    'DeleteMultipleObjects with more than 1000 ' + 'keys is MalformedXML and deletes nothing',
+    async () => {
+      const mock = newMock();
+      await send(mock, { method: 'PUT', bucket: 'media', key: 'k0', body: 'x' });
+      const keys = Array.from({ length: 1001 }, (_, i) => `k${i}`);
+      const res = await send(mock, {
+        method: 'POST',
+        bucket: 'media',
+        query: { delete: '' },
+        body: deleteBody(keys, true),
+      });
+      expect(res.status).toBe(400);
+      expect(xmlText(await res.text(), 'Code')).toBe('MalformedXML');
+      expect(mock.store.head('media', 'k0')).toBeDefined();
+    },
+  );
 
   it('DeleteMultipleObjects decodes url-encoded keys and escapes XML', async () => {
     const mock = newMock();
     await send(mock, { method: 'PUT', bucket: 'media', key: 'a&b <c>', body: 'x' });
-    const body = `<Delete><Quiet>false</Quiet><Object><Key>a&amp;b &lt;c&gt;</Key></Object></Delete>`;
+    const body =
+      '<Delete><Quiet>false</Quiet><Object><Key>a&amp;b &lt;c&gt;</Key></Object></Delete>';
     const res = await send(mock, { method: 'POST', bucket: 'media', query: { delete: '' }, body });
     expect(await res.text()).toContain('<Key>a&amp;b &lt;c&gt;</Key>');
     expect(mock.store.head('media', 'a&b <c>')).toBeUndefined();

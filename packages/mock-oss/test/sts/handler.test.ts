@@ -468,21 +468,24 @@ describe('isStsRequest', () => {
 });
 
 describe('STS addressing in the server', () => {
-  it('PUT /sts/x.txt with Host logs.oss-cn-hangzhou.aliyuncs.com is PutObject of sts/x.txt', async () => {
-    const mock = createMockOss({ buckets: ['logs'], noAuth: true });
-    const response = await mock.dispatch({
-      method: 'PUT',
-      path: '/sts/x.txt',
-      rawQuery: '',
-      headers: { host: 'logs.oss-cn-hangzhou.aliyuncs.com', 'content-length': '2' },
-      body: (async function* () {
-        yield new TextEncoder().encode('hi');
-      })(),
-    });
-    expect(response.status).toBe(200);
-    expect(mock.requests.last()?.operation).toBe('PutObject');
-    expect(mock.store.head('logs', 'sts/x.txt')?.size).toBe(2);
-  });
+  it(
+    'PUT /sts/x.txt with Host logs.oss-cn-hangzhou.aliyuncs.com ' + 'is PutObject of sts/x.txt',
+    async () => {
+      const mock = createMockOss({ buckets: ['logs'], noAuth: true });
+      const response = await mock.dispatch({
+        method: 'PUT',
+        path: '/sts/x.txt',
+        rawQuery: '',
+        headers: { host: 'logs.oss-cn-hangzhou.aliyuncs.com', 'content-length': '2' },
+        body: (async function* () {
+          yield new TextEncoder().encode('hi');
+        })(),
+      });
+      expect(response.status).toBe(200);
+      expect(mock.requests.last()?.operation).toBe('PutObject');
+      expect(mock.store.head('logs', 'sts/x.txt')?.size).toBe(2);
+    },
+  );
 
   it('a path-style host still reaches STS at /sts', async () => {
     const mock = createMockOss({ buckets: ['logs'], noAuth: true });
