@@ -30,7 +30,8 @@ export function lineChart(spec) {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" ` +
       `viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="sans-serif" font-size="12">`,
     `<rect width="100%" height="100%" fill="white"/>`,
-    `<text x="${WIDTH / 2}" y="22" text-anchor="middle" font-size="15">${escapeXml(spec.title)}</text>`,
+    `<text x="${WIDTH / 2}" y="22" text-anchor="middle" font-size="15">` +
+      `${escapeXml(spec.title)}</text>`,
   ];
 
   for (let i = 0; i <= 4; i++) {
@@ -49,7 +50,8 @@ export function lineChart(spec) {
     );
   }
   parts.push(
-    `<text x="${WIDTH / 2}" y="${HEIGHT - 10}" text-anchor="middle">${escapeXml(spec.xLabel)}</text>`,
+    `<text x="${WIDTH / 2}" y="${HEIGHT - 10}" text-anchor="middle">` +
+      `${escapeXml(spec.xLabel)}</text>`,
     `<text transform="translate(16 ${HEIGHT / 2}) rotate(-90)" text-anchor="middle">` +
       `${escapeXml(spec.yLabel)}</text>`,
   );

@@ -91,7 +91,8 @@ function renderReport(benchmarks, curves) {
       const ratios = Object.entries(row.ratios ?? {})
         .map(([ref, value]) => `${Number(value).toFixed(2)}× ${ref}`)
         .join('<br>');
-      const result = row.pass === undefined || row.pass === null ? '–' : row.pass ? 'PASS' : 'FAIL';
+      const judged = row.pass !== undefined && row.pass !== null;
+      const result = !judged ? '–' : row.pass ? 'PASS' : 'FAIL';
       lines.push(
         `| ${row.case} | ${ratios || '–'} | ${row.target ?? '–'} | ${result} | ` +
           `${formatNumber(row.median)} ${row.unit ?? ''} | ${formatSpread(row.spread)} |`,
@@ -159,7 +160,8 @@ function machineLines() {
     return 'not installed';
   };
   return [
-    `- ${os.type()} ${os.release()} ${os.arch()}, ${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}`,
+    `- ${os.type()} ${os.release()} ${os.arch()}, ` +
+      `${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}`,
     `- memory ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`,
     `- references: ali-oss ${version('ali-oss')}, crc64-ecma182 ${version('crc64-ecma182')}, ` +
       `undici ${version('undici')}, @noble/hashes ${version('@noble/hashes')}`,
