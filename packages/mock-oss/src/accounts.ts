@@ -84,9 +84,11 @@ export const ALLOW_ALL_POLICY: PolicyDocument = {
   Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
 };
 
-/** Session duration bounds of the service (seconds). */
+/** The shortest session STS issues, in seconds. */
 export const MIN_SESSION_DURATION = 900;
+/** The session length when AssumeRole names no DurationSeconds, in seconds. */
 export const DEFAULT_SESSION_DURATION = 3600;
+/** The longest session a role may allow, in seconds (a role's own maximum may be lower). */
 export const MAX_ROLE_SESSION_DURATION = 43200;
 
 const ROLE_ARN = /^acs:ram::(\d+):role\/([A-Za-z0-9.\-_]{1,64})$/;
