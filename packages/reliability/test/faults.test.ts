@@ -148,59 +148,62 @@ if (!built && process.env.CI !== 'true') {
 describe.skipIf(!built && process.env.CI !== 'true')(
   'a disk-backed mock killed during an upload',
   () => {
-    it('keeps every acknowledged byte, and the client resumes to a byte-identical object', async () => {
-      const dataDir = await mkdtemp(join(tmpdir(), 'mock-oss-kill-'));
-      const port = await freePort();
-      const total = 48 * MiB;
-      let mock = await startMock(port, dataDir);
-      const client = createClient({
-        endpoint: `http://127.0.0.1:${port}`,
-        auth: { accessKeyId: 'mock-access-key-id', accessKeySecret: 'mock-access-key-secret' },
-        retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 5 },
-        timeoutMs: 5_000,
-      });
-      try {
-        let acknowledged = 0;
-        const file = await client.open('durable', 'kill.ts', 'aw');
-        const upload = file.appendFrom(source(total)(), {
-          chunkSize: CHUNK,
-          onProgress: (p) => {
-            acknowledged = p.position;
-            if (p.position >= 16 * MiB && mock.exitCode === null && !mock.killed) {
-              mock.kill('SIGKILL');
-            }
-          },
+    it(
+      'keeps every acknowledged byte, ' + 'and the client resumes to a byte-identical object',
+      async () => {
+        const dataDir = await mkdtemp(join(tmpdir(), 'mock-oss-kill-'));
+        const port = await freePort();
+        const total = 48 * MiB;
+        let mock = await startMock(port, dataDir);
+        const client = createClient({
+          endpoint: `http://127.0.0.1:${port}`,
+          auth: { accessKeyId: 'mock-access-key-id', accessKeySecret: 'mock-access-key-secret' },
+          retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 5 },
+          timeoutMs: 5_000,
         });
-        await expect(upload).rejects.toThrow();
-        if (mock.exitCode === null && mock.signalCode === null) {
-          await new Promise((resolve) => mock.once('exit', resolve));
+        try {
+          let acknowledged = 0;
+          const file = await client.open('durable', 'kill.ts', 'aw');
+          const upload = file.appendFrom(source(total)(), {
+            chunkSize: CHUNK,
+            onProgress: (p) => {
+              acknowledged = p.position;
+              if (p.position >= 16 * MiB && mock.exitCode === null && !mock.killed) {
+                mock.kill('SIGKILL');
+              }
+            },
+          });
+          await expect(upload).rejects.toThrow();
+          if (mock.exitCode === null && mock.signalCode === null) {
+            await new Promise((resolve) => mock.once('exit', resolve));
+          }
+          summary.add('mock processes killed with SIGKILL');
+          expect(acknowledged).toBeGreaterThanOrEqual(16 * MiB);
+
+          mock = await startMock(port, dataDir);
+          const stat = await client.headObject('durable', 'kill.ts');
+          expect(stat.length, 'every acknowledged byte survived').toBeGreaterThanOrEqual(
+            acknowledged,
+          );
+          await expectSameBytes(client, 'durable', 'kill.ts', stat.length);
+
+          const resumed = await client.open('durable', 'kill.ts', 'a');
+          const progress = await resumed.appendFrom(source(total)(), {
+            chunkSize: CHUNK,
+            resume: true,
+          });
+          await resumed.close();
+          expect(progress.skipped).toBe(stat.length);
+          const final = await client.headObject('durable', 'kill.ts');
+          expect(final.length).toBe(total);
+          expect(final.crc64).toBe(expectedCrc(total));
+          await expectSameBytes(client, 'durable', 'kill.ts', total);
+        } finally {
+          await client.close();
+          mock.kill('SIGTERM');
+          await rm(dataDir, { recursive: true, force: true });
         }
-        summary.add('mock processes killed with SIGKILL');
-        expect(acknowledged).toBeGreaterThanOrEqual(16 * MiB);
-
-        mock = await startMock(port, dataDir);
-        const stat = await client.headObject('durable', 'kill.ts');
-        expect(stat.length, 'every acknowledged byte survived').toBeGreaterThanOrEqual(
-          acknowledged,
-        );
-        await expectSameBytes(client, 'durable', 'kill.ts', stat.length);
-
-        const resumed = await client.open('durable', 'kill.ts', 'a');
-        const progress = await resumed.appendFrom(source(total)(), {
-          chunkSize: CHUNK,
-          resume: true,
-        });
-        await resumed.close();
-        expect(progress.skipped).toBe(stat.length);
-        const final = await client.headObject('durable', 'kill.ts');
-        expect(final.length).toBe(total);
-        expect(final.crc64).toBe(expectedCrc(total));
-        await expectSameBytes(client, 'durable', 'kill.ts', total);
-      } finally {
-        await client.close();
-        mock.kill('SIGTERM');
-        await rm(dataDir, { recursive: true, force: true });
-      }
-    });
+      },
+    );
   },
 );

@@ -85,7 +85,8 @@ const authorizationArb = fc.oneof(
     'OSS mock-access-key-id:AAAA',
     'OSS unknown:c2ln',
     'OSS4-HMAC-SHA256 Credential=x',
-    'OSS4-HMAC-SHA256 Credential=mock-access-key-id/20260101/cn-hangzhou/oss/aliyun_v4_request,Signature=00',
+    'OSS4-HMAC-SHA256 Credential=mock-access-key-id/20260101/cn-hangzhou/oss/aliyun_v4_request,' +
+      'Signature=00',
     'OSS4-HMAC-SHA256 Credential=a/b, AdditionalHeaders=host, Signature=zz',
     'Bearer token',
     'ACS3-HMAC-SHA256 Credential=x',

@@ -152,65 +152,71 @@ describe('authentication', () => {
     expect(fine.status).toBe(200);
   });
 
-  it('a presigned URL works until it expires, and is AccessDenied when replayed after', async () => {
-    for (const presign of [presignUrlV1, presignUrlV4]) {
-      const url = presign({
-        endpoint: origin,
-        bucket: BUCKET,
-        key: 'videos/cam-43/x',
-        credentials: mock.credentials,
-        expires: 60,
-        now: new Date(mock.clock.now()),
-        pathStyle: true,
-        region: mock.region,
-      } as Parameters<typeof presignUrlV4>[0]);
-      const first = await request(url);
-      await first.body.dump();
-      expect(first.statusCode, presign.name).toBe(200);
-      mock.clock.advance(61_000);
-      const replay = await request(url);
-      const text = await replay.body.text();
-      expectRejected(
-        { status: replay.statusCode, code: /<Code>([^<]+)</.exec(text)?.[1], text },
-        'AccessDenied',
-        `${presign.name} replayed after expiry`,
+  it(
+    'a presigned URL works until it expires, ' + 'and is AccessDenied when replayed after',
+    async () => {
+      for (const presign of [presignUrlV1, presignUrlV4]) {
+        const url = presign({
+          endpoint: origin,
+          bucket: BUCKET,
+          key: 'videos/cam-43/x',
+          credentials: mock.credentials,
+          expires: 60,
+          now: new Date(mock.clock.now()),
+          pathStyle: true,
+          region: mock.region,
+        } as Parameters<typeof presignUrlV4>[0]);
+        const first = await request(url);
+        await first.body.dump();
+        expect(first.statusCode, presign.name).toBe(200);
+        mock.clock.advance(61_000);
+        const replay = await request(url);
+        const text = await replay.body.text();
+        expectRejected(
+          { status: replay.statusCode, code: /<Code>([^<]+)</.exec(text)?.[1], text },
+          'AccessDenied',
+          `${presign.name} replayed after expiry`,
+        );
+      }
+    },
+  );
+
+  it(
+    'an expired security token is SecurityTokenExpired; ' + 'a tampered one InvalidSecurityToken',
+    async () => {
+      const token = await cameraToken();
+      const ok = await send(
+        {
+          method: 'POST',
+          rawKey: 'videos/cam-42/a.ts',
+          key: 'videos/cam-42/a.ts',
+          query: { append: '', position: '0' },
+          body: new Uint8Array(10),
+        },
+        token,
       );
-    }
-  });
+      expect(ok.status, ok.text).toBe(200);
 
-  it('an expired security token is SecurityTokenExpired; a tampered one InvalidSecurityToken', async () => {
-    const token = await cameraToken();
-    const ok = await send(
-      {
-        method: 'POST',
-        rawKey: 'videos/cam-42/a.ts',
-        key: 'videos/cam-42/a.ts',
-        query: { append: '', position: '0' },
-        body: new Uint8Array(10),
-      },
-      token,
-    );
-    expect(ok.status, ok.text).toBe(200);
+      const tampered = { ...token, securityToken: `${token.securityToken.slice(0, -4)}AAAA` };
+      expectRejected(await send(probe, tampered), 'InvalidSecurityToken', 'tampered token');
+      const swapped = { ...token, securityToken: 'x'.repeat(token.securityToken.length) };
+      expectRejected(await send(probe, swapped), 'InvalidSecurityToken', 'made-up token');
 
-    const tampered = { ...token, securityToken: `${token.securityToken.slice(0, -4)}AAAA` };
-    expectRejected(await send(probe, tampered), 'InvalidSecurityToken', 'tampered token');
-    const swapped = { ...token, securityToken: 'x'.repeat(token.securityToken.length) };
-    expectRejected(await send(probe, swapped), 'InvalidSecurityToken', 'made-up token');
-
-    mock.clock.advance(901_000);
-    const expired = await send(
-      {
-        method: 'POST',
-        rawKey: 'videos/cam-42/a.ts',
-        key: 'videos/cam-42/a.ts',
-        query: { append: '', position: '10' },
-        body: new Uint8Array(10),
-      },
-      token,
-    );
-    expectRejected(expired, 'SecurityTokenExpired', 'expired token');
-    expect(mock.store.head(BUCKET, 'videos/cam-42/a.ts')?.size).toBe(10);
-  });
+      mock.clock.advance(901_000);
+      const expired = await send(
+        {
+          method: 'POST',
+          rawKey: 'videos/cam-42/a.ts',
+          key: 'videos/cam-42/a.ts',
+          query: { append: '', position: '10' },
+          body: new Uint8Array(10),
+        },
+        token,
+      );
+      expectRejected(expired, 'SecurityTokenExpired', 'expired token');
+      expect(mock.store.head(BUCKET, 'videos/cam-42/a.ts')?.size).toBe(10);
+    },
+  );
 });
 
 describe('a camera token for videos/cam-42/* with mode a', () => {
