@@ -11,6 +11,8 @@ import { lineChart } from './chart.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const quick = process.argv.includes('--quick');
+// Re-renders BENCHMARKS.md from the result files of the last run, without measuring again.
+const reportOnly = process.argv.includes('--report-only');
 const resultFile = 'bench-results.json';
 const crashes = [];
 
@@ -23,31 +25,33 @@ function run(command, args, cwd = root) {
 const packages = readdirSync(join(root, 'packages')).filter((name) =>
   existsSync(join(root, 'packages', name, 'bench', 'run.mjs')),
 );
-for (const name of packages) rmSync(join(root, 'packages', name, resultFile), { force: true });
-
-if (!run('npx', ['turbo', 'run', 'build', '--output-logs=errors-only']).ok) {
-  console.error('bench: the build failed');
-  process.exit(1);
-}
-
-const extra = quick ? ['--quick'] : [];
-const turbo = run('npx', [
-  'turbo',
-  'run',
-  'bench',
-  '--concurrency=1',
-  '--continue',
-  '--',
-  '--json',
-  resultFile,
-  ...extra,
-]);
-if (!turbo.ok) crashes.push('a package benchmark exited with an error (see its output above)');
 
 const growthFile = join(root, 'bench', 'growth-results.json');
-rmSync(growthFile, { force: true });
-if (!run('node', [join(root, 'bench', 'growth.mjs'), '--json', growthFile, ...extra]).ok) {
-  crashes.push('the growth curves exited with an error (see the output above)');
+if (!reportOnly) {
+  for (const name of packages) rmSync(join(root, 'packages', name, resultFile), { force: true });
+  if (!run('npx', ['turbo', 'run', 'build', '--output-logs=errors-only']).ok) {
+    console.error('bench: the build failed');
+    process.exit(1);
+  }
+
+  const extra = quick ? ['--quick'] : [];
+  const turbo = run('npx', [
+    'turbo',
+    'run',
+    'bench',
+    '--concurrency=1',
+    '--continue',
+    '--',
+    '--json',
+    resultFile,
+    ...extra,
+  ]);
+  if (!turbo.ok) crashes.push('a package benchmark exited with an error (see its output above)');
+
+  rmSync(growthFile, { force: true });
+  if (!run('node', [join(root, 'bench', 'growth.mjs'), '--json', growthFile, ...extra]).ok) {
+    crashes.push('the growth curves exited with an error (see the output above)');
+  }
 }
 
 const reports = [];
@@ -84,7 +88,9 @@ function renderReport(benchmarks, curves) {
   ];
 
   for (const bench of benchmarks) {
-    lines.push(`## ${bench.name} (\`@oss-media/${bench.pkg}\`)`, '');
+    const packageName = `@oss-media/${bench.pkg}`;
+    const title = bench.name === packageName ? packageName : `${bench.name} (\`${packageName}\`)`;
+    lines.push(`## ${title}`, '');
     lines.push('| case | ratio to reference | target | result | median | spread |');
     lines.push('| --- | --- | --- | --- | --- | --- |');
     for (const row of bench.rows ?? []) {
@@ -92,7 +98,8 @@ function renderReport(benchmarks, curves) {
         .map(([ref, value]) => `${Number(value).toFixed(2)}× ${ref}`)
         .join('<br>');
       const judged = row.pass !== undefined && row.pass !== null;
-      const result = !judged ? '–' : row.pass ? 'PASS' : 'FAIL';
+      const informative = ['reference', 'information'].includes(String(row.target ?? ''));
+      const result = !judged || informative ? '–' : row.pass ? 'PASS' : 'FAIL';
       lines.push(
         `| ${row.case} | ${ratios || '–'} | ${row.target ?? '–'} | ${result} | ` +
           `${formatNumber(row.median)} ${row.unit ?? ''} | ${formatSpread(row.spread)} |`,
@@ -128,7 +135,7 @@ function renderGrowth(curves) {
     );
     if (curve.verdict) lines.push('', curve.verdict);
     lines.push('', `![${curve.title}](bench/charts/${file})`, '');
-    const header = [curve.xLabel, ...curve.series.map((s) => s.name)];
+    const header = [curve.xLabel, ...curve.series.map((s) => `${s.name}: ${curve.yLabel}`)];
     lines.push(`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`);
     const xs = [...new Set(curve.series.flatMap((s) => s.points.map(([x]) => x)))].sort(
       (a, b) => a - b,
