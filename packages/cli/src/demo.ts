@@ -295,7 +295,8 @@ export async function runDemo(flags: DemoFlags, io: Io): Promise<RunningDemo> {
       }
       target.injectFaults(key, 'lost-answer');
       say(
-        '   the mock will lose the answers to two appends, and fail two later ones with 503 ServiceUnavailable',
+        '   the mock will lose the answers to two appends, ' +
+          'and fail two later ones with 503 ServiceUnavailable',
       );
     }
     const progress = createProgress({

@@ -77,39 +77,42 @@ describe('the page and its API (in process, no sockets)', () => {
     expect((await get('/app.js')).status).toBe(200);
   });
 
-  test('GET /api/videos lists files and HLS renditions, newest first, with their state', async () => {
-    const body = await (await get('/api/videos')).json();
-    expect(body.bucket).toBe('media');
-    const byKey = Object.fromEntries(body.videos.map((v: { key: string }) => [v.key, v]));
+  test(
+    'GET /api/videos lists files and HLS renditions, newest first, ' + 'with their state',
+    async () => {
+      const body = await (await get('/api/videos')).json();
+      expect(body.bucket).toBe('media');
+      const byKey = Object.fromEntries(body.videos.map((v: { key: string }) => [v.key, v]));
 
-    expect(Object.keys(byKey).sort()).toEqual([
-      'videos/cam-1/a.mp4',
-      'videos/cam-1/old.h264',
-      'videos/cam-2/live/index.m3u8',
-      'videos/cam-2/vod/index.m3u8',
-    ]);
-    expect(byKey['videos/cam-1/a.mp4']).toMatchObject({
-      camera: 'cam-1',
-      name: 'a.mp4',
-      kind: 'file',
-      type: 'video/mp4',
-      size: 1000,
-      growing: true,
-      playable: true,
-    });
-    expect(byKey['videos/cam-1/old.h264']).toMatchObject({ growing: false, playable: false });
-    expect(byKey['videos/cam-2/live/index.m3u8']).toMatchObject({
-      kind: 'hls',
-      name: 'live',
-      growing: true,
-      size: LIVE_PLAYLIST.length + 188,
-    });
-    expect(byKey['videos/cam-2/vod/index.m3u8']).toMatchObject({
-      growing: false,
-      size: VOD_PLAYLIST.length + 564,
-    });
-    expect(body.videos[0].key).toBe('videos/cam-1/a.mp4');
-  });
+      expect(Object.keys(byKey).sort()).toEqual([
+        'videos/cam-1/a.mp4',
+        'videos/cam-1/old.h264',
+        'videos/cam-2/live/index.m3u8',
+        'videos/cam-2/vod/index.m3u8',
+      ]);
+      expect(byKey['videos/cam-1/a.mp4']).toMatchObject({
+        camera: 'cam-1',
+        name: 'a.mp4',
+        kind: 'file',
+        type: 'video/mp4',
+        size: 1000,
+        growing: true,
+        playable: true,
+      });
+      expect(byKey['videos/cam-1/old.h264']).toMatchObject({ growing: false, playable: false });
+      expect(byKey['videos/cam-2/live/index.m3u8']).toMatchObject({
+        kind: 'hls',
+        name: 'live',
+        growing: true,
+        size: LIVE_PLAYLIST.length + 188,
+      });
+      expect(byKey['videos/cam-2/vod/index.m3u8']).toMatchObject({
+        growing: false,
+        size: VOD_PLAYLIST.length + 564,
+      });
+      expect(body.videos[0].key).toBe('videos/cam-1/a.mp4');
+    },
+  );
 
   test('GET /api/play gives a presigned URL for a file and the app playlist for HLS', async () => {
     const file = await (await get('/api/play?key=videos/cam-1/a.mp4')).json();

@@ -137,18 +137,21 @@ describe('demo command', () => {
     expect(result.stdout).toMatch(/hls\s+skipped: HLS is published for the bundled sample only/);
   });
 
-  test('--flaky: lost answers and 503s are retried exactly once each, the CRCs still match', async () => {
-    const result = await runCli(['demo', '--exit', '--fast', '--flaky', '--no-hls']);
-    expect(result.code).toBe(0);
-    const retries = Number(/retries\s+(\d+)/.exec(result.stdout)?.[1]);
-    expect(retries).toBeGreaterThanOrEqual(4);
-    expect(result.stdout).toMatch(new RegExp(`bytes\\s+${sample.length} `));
-    expect(result.stdout).toMatch(/crc64 object\s+\d+ \(match\)/);
-    expect(result.stderr).toMatch(/retry 1: /);
-    // As announced: the two failures are 503 ServiceUnavailable, not some other error.
-    expect(result.stderr.match(/retry \d+: .*ServiceUnavailable/g)?.length).toBe(2);
-    expect(result.stderr).not.toContain('InternalError');
-  });
+  test(
+    '--flaky: lost answers and 503s are retried exactly once each, ' + 'the CRCs still match',
+    async () => {
+      const result = await runCli(['demo', '--exit', '--fast', '--flaky', '--no-hls']);
+      expect(result.code).toBe(0);
+      const retries = Number(/retries\s+(\d+)/.exec(result.stdout)?.[1]);
+      expect(retries).toBeGreaterThanOrEqual(4);
+      expect(result.stdout).toMatch(new RegExp(`bytes\\s+${sample.length} `));
+      expect(result.stdout).toMatch(/crc64 object\s+\d+ \(match\)/);
+      expect(result.stderr).toMatch(/retry 1: /);
+      // As announced: the two failures are 503 ServiceUnavailable, not some other error.
+      expect(result.stderr.match(/retry \d+: .*ServiceUnavailable/g)?.length).toBe(2);
+      expect(result.stderr).not.toContain('InternalError');
+    },
+  );
 
   test('a real endpoint without the rest of its configuration is refused in one line', async () => {
     const result = await runCli(['demo', '--exit'], {
@@ -156,7 +159,10 @@ describe('demo command', () => {
     });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(
-      /^oss-media: OSS_ENDPOINT is set, .* needs OSS_ACCESS_KEY_ID, OSS_ACCESS_KEY_SECRET, OSS_ROLE_ARN, OSS_BUCKET\n$/,
+      new RegExp(
+        '^oss-media: OSS_ENDPOINT is set, .* needs ' +
+          'OSS_ACCESS_KEY_ID, OSS_ACCESS_KEY_SECRET, OSS_ROLE_ARN, OSS_BUCKET\\n$',
+      ),
     );
   });
 

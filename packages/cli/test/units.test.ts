@@ -264,31 +264,34 @@ describe('the sample recording', () => {
 });
 
 describe('QuietMoment', () => {
-  test('hold waits for operations in flight and holds new ones until its action is done', async () => {
-    const quiet = new QuietMoment();
-    const events: string[] = [];
-    let finishFirst = () => {};
-    const first = quiet.around(
-      () =>
-        new Promise<void>((resolve) => {
-          finishFirst = () => {
-            events.push('first done');
-            resolve();
-          };
-        }),
-    );
-    const held = quiet.hold(() => {
-      events.push('action');
-    });
-    const second = quiet.around(async () => {
-      events.push('second');
-    });
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(events).toEqual([]);
-    finishFirst();
-    await Promise.all([first, held, second]);
-    expect(events).toEqual(['first done', 'action', 'second']);
-  });
+  test(
+    'hold waits for operations in flight ' + 'and holds new ones until its action is done',
+    async () => {
+      const quiet = new QuietMoment();
+      const events: string[] = [];
+      let finishFirst = () => {};
+      const first = quiet.around(
+        () =>
+          new Promise<void>((resolve) => {
+            finishFirst = () => {
+              events.push('first done');
+              resolve();
+            };
+          }),
+      );
+      const held = quiet.hold(() => {
+        events.push('action');
+      });
+      const second = quiet.around(async () => {
+        events.push('second');
+      });
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(events).toEqual([]);
+      finishFirst();
+      await Promise.all([first, held, second]);
+      expect(events).toEqual(['first done', 'action', 'second']);
+    },
+  );
 });
 
 describe('progress', () => {
